@@ -107,6 +107,18 @@ type Description struct {
 	LAGPattern   string   `json:"lag_pattern,omitempty"`
 	Models       []string `json:"models,omitempty"` // devices and models it is known to work with
 	Notes        []string `json:"notes,omitempty"`  // behaviour an operator should know
+	Shell        *Shell   `json:"shell,omitempty"`  // for interactive drivers: how the host keeps a pooled shell
+}
+
+// Shell tells the host how to keep an interactive CLI shell logged in between
+// operations: how to recognise its base prompt, what to send once on a new
+// shell, and what to send to bring a used shell back to the base prompt
+// before it returns to the pool. A shell that does not show Prompt after
+// Reset is closed, never reused.
+type Shell struct {
+	Prompt string   `json:"prompt"`          // RE2 matching the base prompt at the end of the output
+	Setup  []string `json:"setup,omitempty"` // lines sent once on a new shell, e.g. "terminal length 0"
+	Reset  []string `json:"reset,omitempty"` // lines sent before the shell returns to the pool, e.g. "end"
 }
 
 // PortSupportedRequest asks whether the driver can configure this port.
