@@ -25,7 +25,7 @@ const (
 const (
 	FuncInputRead         = "input_read"          // (ptr, len) -> errno
 	FuncOutputWrite       = "output_write"        // (ptr, len) -> errno
-	FuncResultRead        = "result_read"         // (ptr, len) -> errno
+	FuncResultRead        = "result_read"         // (ptr, len, out_len_ptr) -> errno
 	FuncLog               = "log"                 // (level, ptr, len) -> errno
 	FuncDeviceSetting     = "device_setting"      // (key_ptr, key_len, out_len_ptr) -> errno
 	FuncSessionOpen       = "session_open"        // (dev_ptr, dev_len, kind, out_handle_ptr) -> errno
@@ -48,7 +48,8 @@ var HostFuncs = []string{
 type Errno = int32
 
 // Error codes. On any code but ErrnoOK the host stores a message describing
-// the failure in the result buffer, readable with result_read.
+// the failure in the result buffer, readable with result_read, and where the
+// function has an out_len_ptr it writes the message's length there.
 const (
 	ErrnoOK       Errno = 0 // success
 	ErrnoNotFound Errno = 1 // no such setting, handle, secret or device

@@ -1,0 +1,40 @@
+package hostfuncs
+
+import (
+	"context"
+	"time"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/fault"
+)
+
+// sleepMS sleeps for up to abi.MaxSleepMS milliseconds, returning
+// ErrnoTimeout early when the operation's deadline passes first. Guests must
+// sleep through it: the Go runtime's own timers make no progress between
+// calls and do not honour the host's deadline.
+//
+//	sleep_ms(ms i32) -> errno
+func sleepMS(ctx context.Context, m api.Module, stack []uint64) {
+	c := callFrom(ctx)
+	if c == nil {
+		stack[0] = noCall()
+		return
+	}
+	ms := int32(api.DecodeI32(stack[0]))
+	if ms < 0 || ms > abi.MaxSleepMS {
+		stack[0] = fail(m, c, abi.FuncSleepMS, abi.ErrnoInvalid,
+			fault.New(fault.Invalid, "sleep_ms(%d) is outside 0..%d", ms, abi.MaxSleepMS), noPtr)
+		return
+	}
+	t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		stack[0] = ok()
+	case <-ctx.Done():
+		stack[0] = fail(m, c, abi.FuncSleepMS, abi.ErrnoTimeout,
+			fault.Wrap(fault.Timeout, ctx.Err(), "sleep interrupted by the operation's deadline"), noPtr)
+	}
+}

@@ -1,0 +1,176 @@
+package sdk
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"slices"
+
+	"github.com/openmercury/mercury/abi"
+)
+
+// Driver is a driver's whole behaviour: its description and one typed
+// handler per operation. A nil handler means the operation is unsupported;
+// describe lists the others. PortSupported may be nil: the SDK then answers
+// from Info.PortPattern and Info.VNICTypes.
+type Driver struct {
+	Info          Description
+	PortSupported func(Host, PortSupportedRequest) (Support, error)
+	SetPort       func(Host, SetPortRequest) (Result, error)
+	ResetPort     func(Host, ResetPortRequest) (Result, error)
+	AddNetwork    func(Host, NetworkRequest) (Result, error)
+	DeleteNetwork func(Host, NetworkRequest) (Result, error)
+	ReadPort      func(Host, ReadPortRequest) (PortState, error)
+	LAGSet        func(Host, LAGSetRequest) (Result, error)
+	LAGDelete     func(Host, LAGDeleteRequest) (Result, error)
+	Save          func(Host, SaveRequest) (Result, error)
+}
+
+// registered is the driver this module exports. A wasm module is one
+// driver, and its exports are called by the host with no other way to find
+// it, so this is the one package-level variable: set once, in init.
+var registered *Driver
+
+// Handle registers d as this module's driver. Call it once, from init.
+func Handle(d *Driver) {
+	if registered != nil {
+		panic("sdk.Handle called twice: a module is one driver")
+	}
+	registered = d
+}
+
+// Registered returns the driver registered with Handle, or nil.
+func Registered() *Driver { return registered }
+
+// Dispatch runs operation op of the registered driver with JSON input in.
+// It returns an abi.Status* code and the JSON output.
+func Dispatch(h Host, op string, in []byte) (int32, []byte) {
+	if registered == nil {
+		return errorOut(&Error{Kind: "driver", Message: "no driver registered: call sdk.Handle in init"})
+	}
+	return registered.Dispatch(h, op, in)
+}
+
+// Describe returns the driver's description with Operations filled in.
+func (d *Driver) Describe() Description {
+	info := d.Info
+	info.Operations = []string{abi.OpDescribe, abi.OpPortSupported}
+	for _, o := range []struct {
+		name string
+		set  bool
+	}{
+		{abi.OpSetPort, d.SetPort != nil},
+		{abi.OpResetPort, d.ResetPort != nil},
+		{abi.OpAddNetwork, d.AddNetwork != nil},
+		{abi.OpDeleteNetwork, d.DeleteNetwork != nil},
+		{abi.OpReadPort, d.ReadPort != nil},
+		{abi.OpLAGSet, d.LAGSet != nil},
+		{abi.OpLAGDelete, d.LAGDelete != nil},
+		{abi.OpSave, d.Save != nil},
+	} {
+		if o.set {
+			info.Operations = append(info.Operations, o.name)
+		}
+	}
+	if len(info.NetworkTypes) == 0 {
+		info.NetworkTypes = []string{abi.NetworkVLAN}
+	}
+	if len(info.VNICTypes) == 0 {
+		info.VNICTypes = []string{abi.VNICBaremetal}
+	}
+	return info
+}
+
+// Dispatch runs operation op of d with JSON input in, recovering panics.
+func (d *Driver) Dispatch(h Host, op string, in []byte) (status int32, out []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			status, out = errorOut(&Error{Kind: "driver", Message: fmt.Sprintf("driver panicked in %s: %v\n%s", op, r, debug.Stack())})
+		}
+	}()
+	switch op {
+	case abi.OpDescribe:
+		return encode(d.Describe(), nil)
+	case abi.OpPortSupported:
+		if d.PortSupported == nil {
+			return run(h, in, d.defaultPortSupported)
+		}
+		return run(h, in, d.PortSupported)
+	case abi.OpSetPort:
+		return run(h, in, d.SetPort)
+	case abi.OpResetPort:
+		return run(h, in, d.ResetPort)
+	case abi.OpAddNetwork:
+		return run(h, in, d.AddNetwork)
+	case abi.OpDeleteNetwork:
+		return run(h, in, d.DeleteNetwork)
+	case abi.OpReadPort:
+		return run(h, in, d.ReadPort)
+	case abi.OpLAGSet:
+		return run(h, in, d.LAGSet)
+	case abi.OpLAGDelete:
+		return run(h, in, d.LAGDelete)
+	case abi.OpSave:
+		return run(h, in, d.Save)
+	}
+	return abi.StatusUnsupported, nil
+}
+
+func (d *Driver) defaultPortSupported(_ Host, r PortSupportedRequest) (Support, error) {
+	vnic := r.VNICType
+	if vnic == "" {
+		vnic = abi.VNICBaremetal
+	}
+	info := d.Describe()
+	if !slices.Contains(info.VNICTypes, vnic) {
+		return Support{Reason: fmt.Sprintf("driver %s does not configure vnic_type %q (it supports %v)", info.Name, vnic, info.VNICTypes)}, nil
+	}
+	if info.PortPattern != "" {
+		re, err := regexp.Compile("^(?:" + info.PortPattern + ")$")
+		if err != nil {
+			return Support{}, &Error{Kind: "driver", Message: fmt.Sprintf("driver %s has a bad port_pattern: %v", info.Name, err)}
+		}
+		if !re.MatchString(r.Port) {
+			return Support{Reason: fmt.Sprintf("port name %q does not match %s's pattern %s", r.Port, info.Name, info.PortPattern)}, nil
+		}
+	}
+	return Support{Supported: true}, nil
+}
+
+// run decodes in into Req, calls f and encodes its result.
+func run[Req, Resp any](h Host, in []byte, f func(Host, Req) (Resp, error)) (int32, []byte) {
+	if f == nil {
+		return abi.StatusUnsupported, nil
+	}
+	var req Req
+	if len(in) > 0 {
+		if err := json.Unmarshal(in, &req); err != nil {
+			return errorOut(&Error{Kind: "invalid", Message: "decode request: " + err.Error()})
+		}
+	}
+	resp, err := f(h, req)
+	return encode(resp, err)
+}
+
+func encode(v any, err error) (int32, []byte) {
+	if err != nil {
+		return errorOut(err)
+	}
+	b, mErr := json.Marshal(v)
+	if mErr != nil {
+		return errorOut(&Error{Kind: "driver", Message: "encode response: " + mErr.Error()})
+	}
+	return abi.StatusOK, b
+}
+
+func errorOut(err error) (int32, []byte) {
+	reply := abi.ErrorReply{Kind: "device", Message: err.Error()}
+	var se *Error
+	if errors.As(err, &se) {
+		reply.Kind = se.Kind
+	}
+	b, _ := json.Marshal(reply)
+	return abi.StatusError, b
+}

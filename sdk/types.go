@@ -1,0 +1,32 @@
+package sdk
+
+import "github.com/openmercury/mercury/abi"
+
+// The message types of the driver ABI, re-exported so a driver imports only
+// this package. They are aliases: an sdk.PortConfig is an abi.PortConfig.
+type (
+	Mode                 = abi.Mode
+	Network              = abi.Network
+	PortConfig           = abi.PortConfig
+	PortState            = abi.PortState
+	LAG                  = abi.LAG
+	Description          = abi.Description
+	Shell                = abi.Shell
+	PortSupportedRequest = abi.PortSupportedRequest
+	Support              = abi.Support
+	SetPortRequest       = abi.SetPortRequest
+	ResetPortRequest     = abi.ResetPortRequest
+	NetworkRequest       = abi.NetworkRequest
+	ReadPortRequest      = abi.ReadPortRequest
+	LAGSetRequest        = abi.LAGSetRequest
+	LAGDeleteRequest     = abi.LAGDeleteRequest
+	SaveRequest          = abi.SaveRequest
+	Result               = abi.Result
+)
+
+// Port modes.
+const (
+	ModeAccess = abi.ModeAccess
+	ModeTrunk  = abi.ModeTrunk
+	ModeHybrid = abi.ModeHybrid
+)
