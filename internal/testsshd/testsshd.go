@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -326,6 +327,25 @@ func (s *Server) Stop() {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		s.t.Errorf("testsshd: sshd pid %d did not exit after SIGKILL", cmd.Process.Pid)
+	}
+}
+
+// Pause freezes sshd and every process it started with SIGSTOP, as a hung
+// device would: connections stay open but nothing answers, and new ones
+// are accepted by the kernel but never greeted. Resume undoes it; Stop and
+// the test's cleanup kill a paused server too.
+func (s *Server) Pause() { s.signalTree(syscall.SIGSTOP) }
+
+// Resume continues a paused sshd and its processes.
+func (s *Server) Resume() { s.signalTree(syscall.SIGCONT) }
+
+func (s *Server) signalTree(sig syscall.Signal) {
+	pid := s.PID()
+	if pid == 0 {
+		return
+	}
+	for _, p := range append([]int{pid}, descendants(pid)...) {
+		_ = syscall.Kill(p, sig)
 	}
 }
 

@@ -189,3 +189,32 @@ func TestNetNS(t *testing.T) {
 		t.Fatalf("ssh inside %s: %v: %s\n%s", ns, err, out, s.Log())
 	}
 }
+
+func TestPauseResume(t *testing.T) {
+	s := Start(t, Options{})
+	c, err := dial(t, s, keyAuth(t, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s.Pause()
+	res := make(chan error, 1)
+	go func() {
+		_, _, err := c.SendRequest("keepalive@openssh.com", true, nil)
+		res <- err
+	}()
+	select {
+	case err := <-res:
+		t.Fatalf("a paused server answered a keepalive (err %v)", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	s.Resume()
+	select {
+	case <-res:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no answer to the keepalive after Resume")
+	}
+	if got := strings.TrimSpace(runCmd(t, c, "id -un")); got != User {
+		t.Fatalf("id -un after Resume = %q", got)
+	}
+}
