@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/internal/wasmbuild"
+	"github.com/openmercury/mercury/sdk"
+	"github.com/openmercury/mercury/sdk/drivertest"
+)
+
+const V = "sudo -n ovs-vsctl --timeout=10"
+
+var settings = map[string]string{}
+
+type tcase struct {
+	name    string
+	op      string
+	req     any
+	script  string // testdata/NAME.script
+	want    any    // decoded response
+	errKind string // when the operation must fail
+}
+
+var cases = []tcase{
+	{"access-move", abi.OpSetPort, sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},
+		"access-move", &sdk.Result{Changed: true, Saved: true, Commands: []string{V + " -- set port swp1 vlan_mode=access tag=100 -- clear port swp1 trunks"}}, ""},
+	{"access-repeat", abi.OpSetPort, sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},
+		"access-repeat", &sdk.Result{Saved: true}, ""},
+	{"trunk-native", abi.OpSetPort, sdk.SetPortRequest{Port: "swp2", Config: sdk.PortConfig{Mode: sdk.ModeTrunk, NativeVLAN: 10, AllowedVLANs: []int{200, 100}, Description: "node-7 eth1"}},
+		"trunk-native", &sdk.Result{Changed: true, Saved: true, Commands: []string{V + ` -- set port swp2 vlan_mode=native-untagged tag=10 trunks=10,100,200 -- set port swp2 'external_ids:description="node-7 eth1"'`}}, ""},
+	{"trunk-tagged-only", abi.OpSetPort, sdk.SetPortRequest{Port: "swp2", Config: sdk.PortConfig{Mode: sdk.ModeTrunk, AllowedVLANs: []int{100}}},
+		"trunk-tagged-only", &sdk.Result{Changed: true, Saved: true, Commands: []string{V + " -- set port swp2 vlan_mode=trunk trunks=100 -- clear port swp2 tag"}}, ""},
+	{"hybrid", abi.OpSetPort, sdk.SetPortRequest{Port: "swp2", Config: sdk.PortConfig{Mode: sdk.ModeHybrid, NativeVLAN: 10, AllowedVLANs: []int{100}}},
+		"hybrid", &sdk.Result{Changed: true, Saved: true, Commands: []string{V + " -- set port swp2 vlan_mode=native-untagged tag=10 trunks=10,100"}}, ""},
+	{"dry-run", abi.OpSetPort, sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}, DryRun: true},
+		"dry-run", &sdk.Result{Changed: true, Commands: []string{V + " -- set port swp1 vlan_mode=access tag=100 -- clear port swp1 trunks"}}, ""},
+	{"reset-idle", abi.OpResetPort, sdk.ResetPortRequest{Port: "swp1", IdleVLAN: 42},
+		"reset-idle", &sdk.Result{Changed: true, Saved: true, Commands: []string{V + " -- set port swp1 vlan_mode=access tag=42 -- clear port swp1 trunks"}}, ""},
+	{"reset-isolate", abi.OpResetPort, sdk.ResetPortRequest{Port: "swp1"},
+		"reset-isolate", &sdk.Result{Changed: true, Saved: true, Commands: []string{V + " -- set port swp1 vlan_mode=access tag=4095 -- clear port swp1 trunks"}}, ""},
+	{"read-trunk", abi.OpReadPort, sdk.ReadPortRequest{Port: "swp2"},
+		"read-trunk", &sdk.PortState{Port: "swp2", Exists: true, Enabled: true, Mode: sdk.ModeTrunk, NativeVLAN: 10, AllowedVLANs: []int{100, 200}, Description: "node-7 eth1"}, ""},
+	{"read-missing", abi.OpReadPort, sdk.ReadPortRequest{Port: "swp9"},
+		"read-missing", &sdk.PortState{Port: "swp9"}, ""},
+	{"set-missing-port", abi.OpSetPort, sdk.SetPortRequest{Port: "swp9", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},
+		"read-missing", nil, "not_found"},
+	{"device-error", abi.OpSetPort, sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},
+		"device-error", nil, "device"},
+	{"empty-trunk-refused", abi.OpSetPort, sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeTrunk}},
+		"empty", nil, "invalid"},
+}
+
+func load(t *testing.T, name string) drivertest.Script {
+	t.Helper()
+	s, err := drivertest.LoadScript(filepath.Join("testdata", name+".script"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func check(t *testing.T, tc tcase, status int32, out []byte) {
+	t.Helper()
+	if tc.errKind != "" {
+		var er abi.ErrorReply
+		json.Unmarshal(out, &er)
+		if status != abi.StatusError || er.Kind != tc.errKind {
+			t.Fatalf("status %d output %s, want error of kind %s", status, out, tc.errKind)
+		}
+		return
+	}
+	if status != abi.StatusOK {
+		t.Fatalf("status %d: %s", status, out)
+	}
+	got := reflect.New(reflect.TypeOf(tc.want).Elem()).Interface()
+	if err := json.Unmarshal(out, got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, tc.want) {
+		t.Fatalf("got  %+v\nwant %+v", got, tc.want)
+	}
+}
+
+// TestNative runs the driver's Go code against scripted devices.
+func TestNative(t *testing.T) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dev := drivertest.NewDevice(t, "ovs-1", load(t, tc.script))
+			in, _ := json.Marshal(tc.req)
+			status, out := sdk.Dispatch(drivertest.Host(dev, settings), tc.op, in)
+			check(t, tc, status, out)
+			dev.Check()
+		})
+	}
+}
+
+// TestCompiled runs the same cases on the compiled module in the runtime.
+func TestCompiled(t *testing.T) {
+	r := drivertest.NewRunner(t, wasmbuild.Driver(t, "ovs"), wasmbuild.CacheDir(t))
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dev := drivertest.NewDevice(t, "ovs-1", load(t, tc.script))
+			var raw json.RawMessage
+			err := r.Run(dev, settings, tc.op, tc.req, &raw)
+			if tc.errKind != "" {
+				if err == nil {
+					t.Fatalf("succeeded, want %s error", tc.errKind)
+				}
+				check(t, tc, abi.StatusError, []byte(`{"kind":"`+kindName(err)+`"}`))
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(t, tc, abi.StatusOK, raw)
+			}
+			dev.Check()
+		})
+	}
+}
+
+func TestDBOption(t *testing.T) {
+	dev := drivertest.NewDevice(t, "ovs-1", drivertest.Script{
+		{Cmd: "sudo -n ovs-vsctl --timeout=10 --db=unix:/run/ovs/db.sock get port swp1 vlan_mode tag trunks external_ids", Out: "access\n100\n[]\n{}\n"},
+	})
+	h := drivertest.Host(dev, map[string]string{"options.db": "/run/ovs/db.sock"})
+	in, _ := json.Marshal(sdk.ReadPortRequest{Port: "swp1"})
+	if status, out := sdk.Dispatch(h, abi.OpReadPort, in); status != abi.StatusOK {
+		t.Fatalf("%s", out)
+	}
+	dev.Check()
+	bad := drivertest.NewDevice(t, "ovs-1", nil)
+	status, out := sdk.Dispatch(drivertest.Host(bad, map[string]string{"options.db": "/x; rm -rf /"}), abi.OpReadPort, in)
+	if status != abi.StatusError || bad.Opened() != 0 {
+		t.Fatalf("a db path with shell text was used: %s", out)
+	}
+}
