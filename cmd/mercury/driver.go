@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	mruntime "github.com/openmercury/mercury/runtime"
+)
+
+func runDriver(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintln(stdout, `Usage: mercury driver inspect [--json] [--cache-dir DIR] FILE.wasm
+
+inspect   load FILE.wasm exactly as the service would — compile, check its imports,
+          exports, memory and ABI version, run its describe operation — and print
+          what it says of itself. Exits 1, naming every problem, if the service
+          would refuse it.`)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	switch args[0] {
+	case "inspect":
+		return driverInspect(ctx, args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "mercury driver: unknown subcommand %q (see 'mercury driver --help')\n", args[0])
+	return 2
+}
+
+func driverInspect(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("driver inspect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the description as JSON")
+	cacheDir := fs.String("cache-dir", "", "wazero compile cache directory (default: none, compile in memory)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "mercury driver inspect: want exactly one FILE.wasm")
+		return 2
+	}
+	e, err := mruntime.New(ctx, mruntime.Options{CacheDir: *cacheDir, PoolSize: -1})
+	if err != nil {
+		fmt.Fprintf(stderr, "mercury driver inspect: %v\n", err)
+		return 1
+	}
+	defer e.Close(context.Background())
+	d, err := e.LoadFile(ctx, fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stdout, "validation: FAILED\n%v\n", err)
+		return 1
+	}
+	defer d.Close(context.Background())
+	desc := d.Description()
+	if *asJSON {
+		b, _ := json.MarshalIndent(struct {
+			File        string `json:"file"`
+			SHA256      string `json:"sha256"`
+			Valid       bool   `json:"valid"`
+			Description any    `json:"description"`
+		}{fs.Arg(0), d.SHA256(), true, desc}, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+		return 0
+	}
+	row := func(k, v string) { fmt.Fprintf(stdout, "%-14s %s\n", k+":", v) }
+	row("validation", "ok (loads as the service would load it)")
+	row("file", fs.Arg(0))
+	row("sha256", d.SHA256())
+	row("name", desc.Name)
+	row("version", desc.Version)
+	row("session", desc.Session)
+	row("operations", strings.Join(desc.Operations, ", "))
+	row("networks", strings.Join(desc.NetworkTypes, ", "))
+	row("vnic types", strings.Join(desc.VNICTypes, ", "))
+	row("port pattern", desc.PortPattern)
+	if desc.LAGPattern != "" {
+		row("lag pattern", desc.LAGPattern)
+	}
+	if desc.Shell != nil {
+		row("shell prompt", desc.Shell.Prompt)
+	}
+	for _, m := range desc.Models {
+		row("model", m)
+	}
+	for _, n := range desc.Notes {
+		row("note", n)
+	}
+	return 0
+}
