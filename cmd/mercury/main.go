@@ -25,6 +25,7 @@ func commands() []command {
 	return []command{
 		{"version", "print the version and the driver ABI version", runVersion},
 		{"driver", "inspect or test a driver (.wasm): driver inspect FILE, driver test FILE", runDriver},
+		{"config", "check a configuration file: config check FILE", runConfig},
 	}
 }
 
