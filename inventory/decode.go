@@ -145,12 +145,12 @@ func decodeServer(r *report, v any, dir string) Server {
 	a.finish()
 
 	if d, ok := o.duration("deadline"); ok {
-		switch {
+		switch written := o.m["deadline"]; {
 		case d >= deadlineLimit:
-			o.fail("deadline", formatDuration(d), fmt.Sprintf("must be below %s: Ironic's JSON-RPC client gives up after 120s, so a longer deadline lets a change finish after Ironic has reported it failed", formatDuration(deadlineLimit)),
+			o.fail("deadline", written, fmt.Sprintf("must be below %s: Ironic's JSON-RPC client gives up after 120s, so a longer deadline lets a change finish after Ironic has reported it failed", formatDuration(deadlineLimit)),
 				"keep the default 60s, or anything from 1s up to 109s")
 		case d < minDeadline:
-			o.fail("deadline", formatDuration(d), "is shorter than 1s, too short to log in to a device", "keep the default 60s")
+			o.fail("deadline", written, "is shorter than 1s, too short to log in to a device", "keep the default 60s")
 		default:
 			s.Deadline = d
 		}
@@ -412,10 +412,10 @@ func decodeDevice(o *obj, i int, names map[string]int, macs map[string]string, d
 		}
 	}
 
-	if ports, ok := o.strList("protected_ports"); ok {
+	if ports, ok := o.strItems("protected_ports"); ok {
 		seen := map[string]bool{}
-		for j, p := range ports {
-			k := fmt.Sprintf("protected_ports[%d]", j)
+		for _, it := range ports {
+			p, k := it.s, fmt.Sprintf("protected_ports[%d]", it.i)
 			if msg := checkPortName(p); msg != "" {
 				o.fail(k, p, msg, "write the port as the device names it, such as Ethernet1/1")
 				continue
@@ -433,6 +433,12 @@ func decodeDevice(o *obj, i int, names map[string]int, macs map[string]string, d
 		for j, rv := range rules {
 			k := fmt.Sprintf("port_name_rewrite[%d]", j)
 			ro := newObj(o.r, o.key+"."+k, o.alias+"."+k, rv)
+			if ro.m == nil {
+				if rv == nil {
+					o.fail(k, nil, "is empty", "write {match: ..., replace: ...}, or remove the item")
+				}
+				continue
+			}
 			if rw, ok := decodeRewrite(ro); ok {
 				d.PortNameRewrite = append(d.PortNameRewrite, rw)
 			}
@@ -571,13 +577,13 @@ func checkTemplate(tmpl string, re *regexp.Regexp) (msg, fix string) {
 func decodeAlgorithms(o *obj) SSHAlgorithms {
 	supported, insecure := ssh.SupportedAlgorithms(), ssh.InsecureAlgorithms()
 	read := func(k string, good, weak []string) []string {
-		names, ok := o.strList(k)
+		names, ok := o.strItems(k)
 		if !ok {
 			return nil
 		}
 		var out []string
-		for j, n := range names {
-			ik := fmt.Sprintf("%s[%d]", k, j)
+		for _, it := range names {
+			n, ik := it.s, fmt.Sprintf("%s[%d]", k, it.i)
 			switch {
 			case slices.Contains(good, n):
 			case slices.Contains(weak, n):

@@ -1,8 +1,10 @@
 package inventory
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -192,6 +194,11 @@ func convertINI(data []byte) *conversion {
 			unchecked = append(unchecked, strings.TrimSpace(name))
 		}
 	}
+	// Report in file order; problems with no line (about the whole file)
+	// last.
+	slices.SortStableFunc(c.problems, func(a, b Problem) int {
+		return cmp.Compare(lineOrLast(a.Line), lineOrLast(b.Line))
+	})
 	if len(unchecked) > 0 {
 		c.problems = append(c.problems, Problem{Severity: Warning, Key: "host keys",
 			Msg: fmt.Sprintf("NGS accepted any SSH host key from %s (ssh_strict was not True); Mercury accepts only keys listed in known_hosts", strings.Join(unchecked, ", ")),
@@ -320,12 +327,18 @@ func (c *conversion) device(s iniSection, kind, name string) bool {
 			}
 		case "ngs_port_default_vlan":
 			d.IdleVLAN = intOrRaw(e.value)
-		case "ngs_manage_vlans":
-			d.ManageVLANs = boolOrRaw(e.value)
-		case "ngs_save_configuration", "persist":
-			switch b, ok := parseINIBool(e.value); {
-			case !ok:
-				d.SaveConfig = e.value
+		case "ngs_manage_vlans", "ngs_save_configuration", "persist":
+			b, ok := parseINIBool(e.value)
+			if !ok {
+				note(Error, e, strconv.Quote(e.value), "is not a boolean", "write True or False")
+				c.suppressed[alias+"."+row.to] = true
+				continue
+			}
+			if row.to == "manage_vlans" {
+				d.ManageVLANs = b
+				continue
+			}
+			switch {
 			case b:
 				d.SaveConfig = string(SaveAlways)
 			default:
@@ -423,13 +436,6 @@ func intOrRaw(s string) any {
 	return s
 }
 
-func boolOrRaw(s string) any {
-	if b, ok := parseINIBool(s); ok {
-		return b
-	}
-	return s
-}
-
 // pyGroupRE matches Python's replacement references: \1 and \g<name>.
 var pyGroupRE = regexp.MustCompile(`\\(?:g<([A-Za-z0-9_]+)>|([0-9]{1,2}))`)
 
@@ -462,4 +468,11 @@ func iniKeyNames() []string {
 		out = append(out, r.name)
 	}
 	return out
+}
+
+func lineOrLast(n int) int {
+	if n == 0 {
+		return math.MaxInt
+	}
+	return n
 }

@@ -42,7 +42,12 @@ func lastElem(k string) string {
 	return k
 }
 
-func (o *obj) paths(k string) (key, alias string) { return o.key + "." + k, o.alias + "." + k }
+func (o *obj) paths(k string) (key, alias string) {
+	if o.key == "" {
+		return k, k
+	}
+	return o.key + "." + k, o.alias + "." + k
+}
 
 // fail reports an error about key k holding v.
 func (o *obj) fail(k string, v any, msg, fix string) {
@@ -173,8 +178,24 @@ func (o *obj) duration(k string) (time.Duration, bool) {
 }
 
 // strList reads a list of strings, or one comma-separated string (the form
-// an environment override takes). Empty items are reported.
+// an environment override takes). Bad items are reported and left out.
 func (o *obj) strList(k string) ([]string, bool) {
+	items, ok := o.strItems(k)
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = it.s
+	}
+	return out, ok
+}
+
+// item is a list element with its index in the list as written.
+type item struct {
+	i int
+	s string
+}
+
+// strItems is strList keeping each item's index, for messages about items.
+func (o *obj) strItems(k string) ([]item, bool) {
 	v, ok := o.take(k)
 	if !ok {
 		return nil, false
@@ -191,26 +212,23 @@ func (o *obj) strList(k string) ([]string, bool) {
 		o.fail(k, v, "must be a list", "write a YAML list: [a, b]")
 		return nil, false
 	}
-	out := make([]string, 0, len(items))
-	good := true
+	out := make([]item, 0, len(items))
 	for i, it := range items {
 		ik := fmt.Sprintf("%s[%d]", k, i)
 		switch x := it.(type) {
 		case string:
 			if strings.TrimSpace(x) == "" {
 				o.fail(ik, it, "is empty", "remove the empty item")
-				good = false
 				continue
 			}
-			out = append(out, x)
+			out = append(out, item{i, x})
 		case int, int64, uint64:
-			out = append(out, fmt.Sprint(x))
+			out = append(out, item{i, fmt.Sprint(x)})
 		default:
 			o.fail(ik, it, "must be a string", "quote the value")
-			good = false
 		}
 	}
-	return out, good
+	return out, true
 }
 
 // vlans reads a VLAN set: a number, a string such as "100-200,300", or a

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,7 +27,7 @@ type fileServer struct {
 	Auth              fileAuth `yaml:"auth"`
 	AllowNoauthRemote bool     `yaml:"allow_noauth_remote"`
 	Deadline          string   `yaml:"deadline"`
-	DriversDir        string   `yaml:"drivers_dir"`
+	DriversDir        string   `yaml:"drivers_dir,omitempty"`
 	CacheDir          string   `yaml:"cache_dir"`
 	LockDir           string   `yaml:"lock_dir"`
 	KnownHosts        string   `yaml:"known_hosts"`
@@ -96,8 +97,9 @@ type fileUplink struct {
 
 // YAML renders the configuration as it was loaded, with every default
 // filled in and every path absolute: what `mercury config check
-// --print-yaml` shows. Secret files appear by path only. Loading the output
-// again gives the same Config.
+// --print-yaml` shows. Secret files appear by path only. The one exception
+// is the default drivers_dir, which is relative to the working directory
+// and so is left out. Loading the output again gives the same Config.
 func (c *Config) YAML() []byte {
 	s := c.server
 	fs := &fileServer{
@@ -118,6 +120,12 @@ func (c *Config) YAML() []byte {
 		if s.TLS.MinVersion == tls.VersionTLS12 {
 			fs.TLS.MinVersion = "1.2"
 		}
+	}
+	if !filepath.IsAbs(fs.DriversDir) {
+		// Only the default is relative, and it is relative to the working
+		// directory, not to the file: leave it out so that loading the
+		// output again keeps that meaning.
+		fs.DriversDir = ""
 	}
 	out := fileConfig{Server: fs, Devices: []fileDevice{}}
 	for _, d := range c.devices {
