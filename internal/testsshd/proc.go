@@ -7,19 +7,27 @@ import (
 	"syscall"
 )
 
-// killTree stops pid and all its descendants with SIGSTOP (so none can fork
-// or be reparented while the tree is read), then kills them all with SIGKILL.
-// sshd's per-connection processes call setsid, so a process group would
-// miss them; the parent links in /proc do not.
+// killTree stops pid and all its descendants (see stopTree), then kills
+// them all with SIGKILL. sshd's per-connection processes call setsid, so a
+// process group would miss them; the parent links in /proc do not.
 func killTree(pid int) {
+	for _, p := range stopTree(pid) {
+		_ = syscall.Kill(p, syscall.SIGKILL)
+	}
+}
+
+// stopTree sends SIGSTOP to pid and its descendants, reading the tree again
+// until no new process appears (one may fork while the tree is read), and
+// returns the processes it stopped.
+func stopTree(pid int) []int {
 	stopped := map[int]bool{}
-	for round := 0; round < 5; round++ {
-		tree := descendants(pid)
-		tree = append(tree, pid)
+	var out []int
+	for round := 0; round < 10; round++ {
 		fresh := false
-		for _, p := range tree {
+		for _, p := range append([]int{pid}, descendants(pid)...) {
 			if !stopped[p] {
 				stopped[p] = true
+				out = append(out, p)
 				fresh = true
 				_ = syscall.Kill(p, syscall.SIGSTOP)
 			}
@@ -28,9 +36,7 @@ func killTree(pid int) {
 			break
 		}
 	}
-	for p := range stopped {
-		_ = syscall.Kill(p, syscall.SIGKILL)
-	}
+	return out
 }
 
 // descendants returns the process ids below pid, read from /proc.

@@ -334,18 +334,20 @@ func (s *Server) Stop() {
 // device would: connections stay open but nothing answers, and new ones
 // are accepted by the kernel but never greeted. Resume undoes it; Stop and
 // the test's cleanup kill a paused server too.
-func (s *Server) Pause() { s.signalTree(syscall.SIGSTOP) }
+func (s *Server) Pause() {
+	if pid := s.PID(); pid != 0 {
+		stopTree(pid)
+	}
+}
 
 // Resume continues a paused sshd and its processes.
-func (s *Server) Resume() { s.signalTree(syscall.SIGCONT) }
-
-func (s *Server) signalTree(sig syscall.Signal) {
+func (s *Server) Resume() {
 	pid := s.PID()
 	if pid == 0 {
 		return
 	}
 	for _, p := range append([]int{pid}, descendants(pid)...) {
-		_ = syscall.Kill(p, sig)
+		_ = syscall.Kill(p, syscall.SIGCONT)
 	}
 }
 
