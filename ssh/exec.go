@@ -1,6 +1,7 @@
 package ssh
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"regexp"
@@ -164,7 +165,6 @@ type startError struct{ err error }
 
 // run runs cmd on ch and waits for it, within ctx.
 func (s *execSession) run(ctx context.Context, ch *gossh.Session, cmd string) ([]byte, int, error) {
-	defer ch.Close()
 	out := &capped{max: s.p.opts.MaxOutput}
 	ch.Stdout, ch.Stderr = out, out
 	done := make(chan any, 1)
@@ -180,17 +180,21 @@ func (s *execSession) run(ctx context.Context, ch *gossh.Session, cmd string) ([
 	var res any
 	select {
 	case res = <-done:
-	case <-ctx.Done():
-		_ = ch.Signal(gossh.SIGKILL)
 		ch.Close()
-		<-done
-		b := maskSecrets(out.bytes(), s.masks)
+	case <-ctx.Done():
+		// Return at the deadline; stopping the command and, on a device that
+		// no longer answers, dropping the connection go on in the background.
+		s.p.wg.Add(1)
+		go s.c.abandon(ch, done)
+		b, _ := out.snapshot()
+		b = maskSecrets(b, s.masks)
 		return b, -1, fault.Wrap(fault.Timeout, ctx.Err(), "command %q did not finish before the deadline; its output so far: %s",
 			short(string(maskSecrets([]byte(cmd), s.masks)), 200), tail(b, 300)).WithDevice(s.t.Device)
 	}
-	b := maskSecrets(out.bytes(), s.masks)
+	b, over := out.snapshot()
+	b = maskSecrets(b, s.masks)
 	qcmd := short(string(maskSecrets([]byte(cmd), s.masks)), 200)
-	if out.over {
+	if over {
 		return b, -1, fault.New(fault.Device, "command %q printed more than %d bytes", qcmd, s.p.opts.MaxOutput).WithDevice(s.t.Device)
 	}
 	var ee *gossh.ExitError
@@ -216,6 +220,27 @@ func (s *execSession) run(ctx context.Context, ch *gossh.Session, cmd string) ([
 		return b, -1, s.c.lostErr(err, "SSH connection to %s was lost while running command %q", s.c.addr, qcmd)
 	}
 	return b, -1, fault.New(fault.Internal, "unexpected result %T", res).WithDevice(s.t.Device)
+}
+
+// abandonGrace is how long a command past its deadline gets to stop once
+// killed and its channel closed, before its connection is dropped.
+const abandonGrace = 2 * time.Second
+
+// abandon kills a command whose caller gave up, closes its channel, and
+// drops the connection if the device does not confirm within abandonGrace
+// (a hung device never would, and the connection is no use then).
+func (c *conn) abandon(ch *gossh.Session, done <-chan any) {
+	defer c.p.wg.Done()
+	_ = ch.Signal(gossh.SIGKILL)
+	ch.Close()
+	t := time.NewTimer(abandonGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		c.p.drop(c, "no answer after stopping a command that passed its deadline")
+		<-done
+	}
 }
 
 // lostSoon reports whether the connection ends within a moment: a channel
@@ -278,8 +303,9 @@ func (w *capped) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func (w *capped) bytes() []byte {
+// snapshot returns a copy of what was kept and whether more came.
+func (w *capped) snapshot() ([]byte, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.buf
+	return bytes.Clone(w.buf), w.over
 }

@@ -250,3 +250,27 @@ func TestWrongKind(t *testing.T) {
 		t.Errorf("an invalid Open dialed: %+v", st)
 	}
 }
+
+// TestExecDeviceHangs freezes the device while a session is open: Exec
+// returns at its deadline, the connection is dropped, and once the device
+// answers again the pool dials a new one.
+func TestExecDeviceHangs(t *testing.T) {
+	e := newEnv(t, Options{Keepalive: -1})
+	tg := e.target()
+	s := e.open(t, tg, Exec)
+	defer s.Close()
+	e.srv.Pause()
+	const deadline = 500 * time.Millisecond
+	start := time.Now()
+	_, _, err := s.Exec(ctxFor(t, deadline), "true")
+	within(t, start, deadline)
+	wantFault(t, err, fault.Timeout, e.srv.Addr)
+	eventually(t, "the hung connection to be dropped", func() bool { return e.pool.Stats().Devices[devName].Connections == 0 })
+	e.srv.Resume()
+	if out, _, err := s.Exec(ctxFor(t, 20*time.Second), "echo back"); err != nil || string(out) != "back\n" {
+		t.Fatalf("after resume: %q, %v", out, err)
+	}
+	if st := e.pool.Stats(); st.Dials != 2 {
+		t.Errorf("dials = %d, want 2", st.Dials)
+	}
+}

@@ -17,9 +17,10 @@ import (
 )
 
 // settle is how long a shell's output must stay quiet after its base
-// prompt, when a new shell is set up or a used one reset, before the pool
-// trusts that no further prompt is on its way (a Reset line such as ^C can
-// print two prompts).
+// prompt before the pool trusts that no further prompt is on its way (a
+// Reset line such as ^C can print two). A new shell waits for it after its
+// Setup; a pooled shell handed out within settle of its Reset waits out the
+// rest before its unread output is discarded.
 const settle = 25 * time.Millisecond
 
 // PTY size requested for shells: wide, so that long commands are not
@@ -65,9 +66,11 @@ func (p *Pool) openShell(ctx context.Context, t *Target, dev *device) (Session, 
 			return nil, closedErr(t)
 		}
 		var sh *shell
+		var since time.Time
 		if n := len(dev.idle); n > 0 {
 			sh = dev.idle[n-1]
 			dev.idle = dev.idle[:n-1]
+			since = sh.idleSince
 		}
 		p.mu.Unlock()
 		if sh == nil {
@@ -78,7 +81,7 @@ func (p *Pool) openShell(ctx context.Context, t *Target, dev *device) (Session, 
 			continue
 		}
 		sh.setMasks(t.masked())
-		err := sh.check(ctx, p.opts.ResetTimeout)
+		err := sh.check(ctx, since, p.opts.ResetTimeout)
 		if err == nil {
 			p.noteReuse(dev)
 			sh.c.log.Debug("ssh reuse", "for", "shell")
@@ -321,13 +324,23 @@ func (sh *shell) waitPrompt(ctx context.Context, quiet bool) error {
 }
 
 // check makes sure a pooled shell still answers: it discards what arrived
-// while it was idle, sends an empty line and waits for the base prompt.
-func (sh *shell) check(ctx context.Context, bound time.Duration) error {
+// while it was idle (waiting until settle has passed since its reset), sends
+// an empty line and waits for the base prompt.
+func (sh *shell) check(ctx context.Context, idleSince time.Time, bound time.Duration) error {
 	if !sh.c.alive() {
 		return errEnded
 	}
 	ctx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
+	if wait := settle - time.Since(idleSince); wait > 0 {
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
 	sh.clear()
 	if err := sh.write(ctx, []byte("\n")); err != nil {
 		return err
@@ -336,19 +349,20 @@ func (sh *shell) check(ctx context.Context, bound time.Duration) error {
 }
 
 // reset sends the Reset lines (or an empty line) and waits for the base
-// prompt after each, within bound.
+// prompt after each, within bound. Output still on its way (a second
+// prompt) is discarded when the shell is next handed out.
 func (sh *shell) reset(lines []string, bound time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), bound)
 	defer cancel()
 	if len(lines) == 0 {
 		lines = []string{""}
 	}
-	for i, line := range lines {
+	for _, line := range lines {
 		sh.clear()
 		if err := sh.write(ctx, []byte(line+"\n")); err != nil {
 			return err
 		}
-		if err := sh.waitPrompt(ctx, i == len(lines)-1); err != nil {
+		if err := sh.waitPrompt(ctx, false); err != nil {
 			return err
 		}
 	}
