@@ -1,0 +1,14 @@
+// Package state is the configuration model behind every simulated switch:
+// VLANs and their VNI mappings, physical ports, port-channels (LAGs), and the
+// running, startup and candidate copies of that configuration.
+//
+// A Config is a plain value that a command handler changes; a Store holds a
+// device's configurations behind one mutex and applies each change
+// atomically (a change that fails leaves nothing behind), so a rejected
+// command never alters state. Snapshot returns deep copies for tests.
+//
+// The model speaks a vendor-neutral vocabulary (mode, access VLAN, native
+// VLAN, allowed VLANs); how each operating system's commands map onto it is
+// documented beside that platform's grammar in package platform. It is not a
+// general switch model: no routing, no spanning tree, no MAC tables.
+package state
