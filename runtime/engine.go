@@ -114,9 +114,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 // the error lists each refused driver. Drivers of the old set are released
 // once their running operations finish.
 func (e *Engine) LoadDir(ctx context.Context, dir string) error {
+	return e.LoadDirOnly(ctx, dir, e.opts.Only)
+}
+
+// LoadDirOnly is LoadDir restricted to the drivers named in only (nil: all),
+// for a reload whose inventory binds another set of drivers.
+func (e *Engine) LoadDirOnly(ctx context.Context, dir string, only []string) error {
 	e.loadMu.Lock()
 	defer e.loadMu.Unlock()
-	paths, err := driverFiles(dir, e.opts.Only)
+	paths, err := driverFiles(dir, only)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/openmercury/mercury/inventory"
+	"github.com/openmercury/mercury/lock"
+	mruntime "github.com/openmercury/mercury/runtime"
+	"github.com/openmercury/mercury/service"
+	"github.com/openmercury/mercury/ssh"
+)
+
+// daemon is a running Mercury: configuration, drivers, connections, locks
+// and the service, assembled from one configuration file.
+type daemon struct {
+	path    string
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	engine  *mruntime.Engine
+	pool    *ssh.Pool
+	service *service.Service
+
+	reloads *prometheus.CounterVec
+	mu      sync.Mutex // serialises reloads
+}
+
+// newDaemon loads path and everything it names. It fails, naming each
+// problem, when the configuration or a bound driver is invalid.
+func newDaemon(ctx context.Context, path string, log *slog.Logger) (*daemon, error) {
+	cfg, err := inventory.Load(path, os.Environ())
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		log.Warn("configuration", "problem", w)
+	}
+	reg := prometheus.NewRegistry()
+	srv := cfg.Server()
+	engine, err := mruntime.New(ctx, mruntime.Options{
+		CacheDir: srv.CacheDir, Only: cfg.Drivers(), Logger: log, Registerer: reg,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := engine.LoadDir(ctx, srv.DriversDir); err != nil {
+		engine.Close(context.Background())
+		return nil, err
+	}
+	pool := ssh.NewPool(ssh.Options{Logger: log})
+	svc, err := service.New(service.Options{
+		Config: cfg, Engine: engine, Pool: pool, Logger: log, Registerer: reg,
+		Locker: lock.New(lock.Options{Dir: srv.LockDir, Logger: log}),
+	})
+	if err != nil {
+		pool.Close()
+		engine.Close(context.Background())
+		return nil, err
+	}
+	d := &daemon{path: path, log: log, reg: reg, engine: engine, pool: pool, service: svc,
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "mercury", Subsystem: "config", Name: "reloads_total",
+			Help: "Configuration reloads (SIGHUP), by result: ok, or failed (the old configuration stays).",
+		}, []string{"result"}),
+	}
+	reg.MustRegister(d.reloads)
+	return d, nil
+}
+
+// reload re-reads the configuration, secrets and drivers. When anything is
+// invalid the running set stays and the error says why.
+func (d *daemon) reload(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	err := d.reloadLocked(ctx)
+	result := "ok"
+	if err != nil {
+		result = "failed"
+		d.log.Error("reload failed; keeping the running configuration", "config", d.path, "err", err)
+	} else {
+		d.log.Info("reloaded", "config", d.path)
+	}
+	d.reloads.WithLabelValues(result).Inc()
+	return err
+}
+
+func (d *daemon) reloadLocked(ctx context.Context) error {
+	cfg, err := inventory.Load(d.path, os.Environ())
+	if err != nil {
+		return err
+	}
+	if cfg.Server().Listen != d.service.Config().Server().Listen {
+		return fmt.Errorf("server.listen changed from %s to %s: restart Mercury to move it", d.service.Config().Server().Listen, cfg.Server().Listen)
+	}
+	// The engine keeps its set when any driver fails to load.
+	if err := d.engine.LoadDirOnly(ctx, cfg.Server().DriversDir, cfg.Drivers()); err != nil {
+		return err
+	}
+	d.service.Reload(cfg)
+	return nil
+}
+
+func (d *daemon) close() {
+	d.pool.Close()
+	d.engine.Close(context.Background())
+}
