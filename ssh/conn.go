@@ -121,9 +121,8 @@ func (p *Pool) dialOnce(ctx context.Context, t *Target, dev *device, purpose str
 	}
 	dev.conns[c] = struct{}{}
 	c.lastUsed = time.Now()
-	p.wg.Add(2)
 	p.mu.Unlock()
-	go c.run()
+	p.spawn(c.run)
 	log.Info("ssh connected", "for", purpose, "took", time.Since(start).Round(time.Millisecond))
 	return c, nil
 }
@@ -169,12 +168,8 @@ func authMethods(t *Target) []gossh.AuthMethod {
 // run watches the connection: it sends keepalives, closes the connection
 // when it has been idle too long, and drops it from the pool when it ends.
 func (c *conn) run() {
-	defer c.p.wg.Done()
 	ended := make(chan error, 1)
-	go func() {
-		defer c.p.wg.Done()
-		ended <- c.client.Wait()
-	}()
+	c.p.spawn(func() { ended <- c.client.Wait() })
 	idle := time.NewTicker(min(max(c.p.opts.IdleTimeout/4, 5*time.Millisecond), 30*time.Second))
 	defer idle.Stop()
 	var keepalive <-chan time.Time
@@ -207,12 +202,10 @@ func (c *conn) run() {
 // connection if it fails or gets no answer within one interval.
 func (c *conn) keepalive() {
 	res := make(chan error, 1)
-	c.p.wg.Add(1)
-	go func() {
-		defer c.p.wg.Done()
+	c.p.spawn(func() {
 		_, _, err := c.client.SendRequest("keepalive@openssh.com", true, nil)
 		res <- err
-	}()
+	})
 	t := time.NewTimer(c.p.opts.Keepalive)
 	defer t.Stop()
 	select {

@@ -134,12 +134,10 @@ func (c *conn) newChannel(ctx context.Context) (*gossh.Session, error) {
 		err error
 	}
 	res := make(chan result, 1)
-	c.p.wg.Add(1)
-	go func() {
-		defer c.p.wg.Done()
+	c.p.spawn(func() {
 		s, err := c.client.NewSession()
 		res <- result{s, err}
-	}()
+	})
 	select {
 	case r := <-res:
 		if r.err == nil {
@@ -168,15 +166,13 @@ func (s *execSession) run(ctx context.Context, ch *gossh.Session, cmd string) ([
 	out := &capped{max: s.p.opts.MaxOutput}
 	ch.Stdout, ch.Stderr = out, out
 	done := make(chan any, 1)
-	s.p.wg.Add(1)
-	go func() {
-		defer s.p.wg.Done()
+	s.p.spawn(func() {
 		if err := ch.Start(cmd); err != nil {
 			done <- startError{err}
 			return
 		}
 		done <- ch.Wait()
-	}()
+	})
 	var res any
 	select {
 	case res = <-done:
@@ -184,8 +180,8 @@ func (s *execSession) run(ctx context.Context, ch *gossh.Session, cmd string) ([
 	case <-ctx.Done():
 		// Return at the deadline; stopping the command and, on a device that
 		// no longer answers, dropping the connection go on in the background.
-		s.p.wg.Add(1)
-		go s.c.abandon(ch, done)
+		c := s.c
+		s.p.spawn(func() { c.abandon(ch, done) })
 		b, _ := out.snapshot()
 		b = maskSecrets(b, s.masks)
 		return b, -1, fault.Wrap(fault.Timeout, ctx.Err(), "command %q did not finish before the deadline; its output so far: %s",
@@ -230,7 +226,6 @@ const abandonGrace = 2 * time.Second
 // drops the connection if the device does not confirm within abandonGrace
 // (a hung device never would, and the connection is no use then).
 func (c *conn) abandon(ch *gossh.Session, done <-chan any) {
-	defer c.p.wg.Done()
 	_ = ch.Signal(gossh.SIGKILL)
 	ch.Close()
 	t := time.NewTimer(abandonGrace)

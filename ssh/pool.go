@@ -3,6 +3,7 @@ package ssh
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -28,7 +29,7 @@ func (k Kind) String() string {
 	case Interactive:
 		return "interactive"
 	}
-	return "kind(?)"
+	return fmt.Sprintf("kind(%d)", int(k))
 }
 
 // Options configure a Pool. Zero values take the defaults.
@@ -94,8 +95,8 @@ type Pool struct {
 	closed  bool
 	done    chan struct{} // closed by Close
 	totals  counters
-
-	wg sync.WaitGroup // every goroutine the pool starts
+	running int        // goroutines started by spawn and not yet ended
+	quiet   *sync.Cond // signalled when running drops to 0
 }
 
 // device is the pool's entry for one Target key.
@@ -129,12 +130,14 @@ type counters struct {
 // NewPool returns an empty pool.
 func NewPool(opts Options) *Pool {
 	opts = opts.withDefaults()
-	return &Pool{
+	p := &Pool{
 		opts:    opts,
 		log:     opts.Logger,
 		devices: map[string]*device{},
 		done:    make(chan struct{}),
 	}
+	p.quiet = sync.NewCond(&p.mu)
+	return p
 }
 
 // Open returns a session of the given kind to t's device. It waits for one
@@ -190,8 +193,32 @@ func (p *Pool) Close() error {
 	for _, c := range all {
 		p.drop(c, "pool closed")
 	}
-	p.wg.Wait()
+	p.mu.Lock()
+	for p.running > 0 {
+		p.quiet.Wait()
+	}
+	p.mu.Unlock()
 	return nil
+}
+
+// spawn runs f on a goroutine that Close waits for. Every goroutine the
+// pool starts ends once its connection is closed, so Close, which closes
+// them all, returns.
+func (p *Pool) spawn(f func()) {
+	p.mu.Lock()
+	p.running++
+	p.mu.Unlock()
+	go func() {
+		defer func() {
+			p.mu.Lock()
+			p.running--
+			if p.running == 0 {
+				p.quiet.Broadcast()
+			}
+			p.mu.Unlock()
+		}()
+		f()
+	}()
 }
 
 // Stats is a snapshot of the pool, for metrics and tests.

@@ -134,11 +134,7 @@ func (p *Pool) startShell(ctx context.Context, t *Target, c *conn) (*shell, erro
 	// The PTY and shell requests wait for the device's answer; run them
 	// where a deadline can cut them off (by closing the connection).
 	started := make(chan error, 1)
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		started <- sh.request(p)
-	}()
+	p.spawn(func() { started <- sh.request(p) })
 	select {
 	case err = <-started:
 	case <-ctx.Done():
@@ -188,14 +184,12 @@ func (sh *shell) request(p *Pool) error {
 		return err
 	}
 	sh.stdin = in
-	p.wg.Add(1)
-	go sh.read(p, out)
+	p.spawn(func() { sh.read(out) })
 	return nil
 }
 
 // read moves the shell's output into buf until it ends.
-func (sh *shell) read(p *Pool, r io.Reader) {
-	defer p.wg.Done()
+func (sh *shell) read(r io.Reader) {
 	chunk := make([]byte, 32<<10)
 	for {
 		n, err := r.Read(chunk)
@@ -373,12 +367,10 @@ func (sh *shell) reset(lines []string, bound time.Duration) error {
 // the connection (which unblocks it).
 func (sh *shell) write(ctx context.Context, data []byte) error {
 	done := make(chan error, 1)
-	sh.c.p.wg.Add(1)
-	go func() {
-		defer sh.c.p.wg.Done()
+	sh.c.p.spawn(func() {
 		_, err := sh.stdin.Write(data)
 		done <- err
-	}()
+	})
 	select {
 	case err := <-done:
 		if err != nil {
