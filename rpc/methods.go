@@ -1,0 +1,124 @@
+package rpc
+
+import (
+	"context"
+
+	"github.com/openmercury/mercury/service"
+)
+
+// Backend is what the methods call: the service's operations. Errors are
+// *fault.Error; their Kind picks the reply through the table in errors.go.
+// Each call gets a context bounded by Options.Deadline, and is not cancelled
+// when the client hangs up (a half-applied change is worse than a finished
+// one nobody waits for).
+type Backend interface {
+	UpdatePort(ctx context.Context, c service.Caller, r service.UpdatePortRequest) (service.UpdatePortResult, error)
+	ResetPort(ctx context.Context, c service.Caller, r service.ResetPortRequest) (service.ResetPortResult, error)
+	UpdateLAG(ctx context.Context, c service.Caller, r service.UpdateLAGRequest) (service.UpdateLAGResult, error)
+	DeleteLAG(ctx context.Context, c service.Caller, r service.DeleteLAGRequest) (service.DeleteLAGResult, error)
+	GetSwitches(ctx context.Context, c service.Caller) (map[string]service.SwitchInfo, error)
+}
+
+// methods is every JSON-RPC method Mercury answers. The Ironic dialect's
+// signatures are NetworkingManager's, copied from Ironic, because a bad
+// keyword argument is reported in Python's words against them (pysig.go).
+// The failure text prefixes a NetworkError message; the first two are
+// Ironic's own.
+func methods() []method {
+	return []method{
+		ironic("update_port", wrapped, "context, switch_id, port_name, description, mode, native_vlan, allowed_vlans=None, default_vlan=None, lag_name=None",
+			"Failed to configure network port", updatePort),
+		ironic("reset_port", direct, "context, switch_id, port_name, native_vlan, allowed_vlans=None, default_vlan=None",
+			"Failed to reset network port", resetPort),
+		ironic("update_lag", wrapped, "context, switch_ids, lag_name, description, mode, native_vlan, aggregation_mode, allowed_vlans=None, default_vlan=None",
+			"Failed to configure LAG", updateLAG),
+		ironic("delete_lag", direct, "context, switch_ids, lag_name",
+			"Failed to delete LAG", deleteLAG),
+		ironic("get_switches", direct, "context",
+			"Failed to get switch information", getSwitches),
+		// The Mercury API joins here, one line each, e.g.
+		// mercury("attach_port", "Failed to attach port", Backend.AttachPort),
+	}
+}
+
+func updatePort(a *args) invoker {
+	r := service.UpdatePortRequest{
+		SwitchID:     a.str("switch_id"),
+		PortName:     a.str("port_name"),
+		Description:  a.optStr("description"),
+		Mode:         a.optStr("mode"),
+		NativeVLAN:   a.vlan("native_vlan"),
+		AllowedVLANs: a.vlans("allowed_vlans"),
+		LAGName:      a.optStr("lag_name"),
+		DefaultVLAN:  a.vlan("default_vlan"),
+	}
+	return func(ctx context.Context, b Backend, c service.Caller) (any, error) {
+		res, err := b.UpdatePort(ctx, c, r)
+		res.AllowedVLANs = nonNil(res.AllowedVLANs) // Ironic answers [] for null
+		return res, err
+	}
+}
+
+func resetPort(a *args) invoker {
+	r := service.ResetPortRequest{
+		SwitchID:     a.str("switch_id"),
+		PortName:     a.str("port_name"),
+		NativeVLAN:   a.vlan("native_vlan"),
+		AllowedVLANs: a.vlans("allowed_vlans"),
+		DefaultVLAN:  a.vlan("default_vlan"),
+	}
+	return func(ctx context.Context, b Backend, c service.Caller) (any, error) {
+		res, err := b.ResetPort(ctx, c, r)
+		res.AllowedVLANs = nonNil(res.AllowedVLANs)
+		return res, err
+	}
+}
+
+func updateLAG(a *args) invoker {
+	r := service.UpdateLAGRequest{
+		SwitchIDs:       a.strs("switch_ids"),
+		LAGName:         a.str("lag_name"),
+		Description:     a.optStr("description"),
+		Mode:            a.optStr("mode"),
+		NativeVLAN:      a.vlan("native_vlan"),
+		AggregationMode: a.optStr("aggregation_mode"),
+		AllowedVLANs:    a.vlans("allowed_vlans"),
+		DefaultVLAN:     a.vlan("default_vlan"),
+	}
+	return func(ctx context.Context, b Backend, c service.Caller) (any, error) {
+		res, err := b.UpdateLAG(ctx, c, r)
+		res.SwitchIDs = nonNil(res.SwitchIDs)
+		res.AllowedVLANs = nonNil(res.AllowedVLANs)
+		return res, err
+	}
+}
+
+func deleteLAG(a *args) invoker {
+	r := service.DeleteLAGRequest{
+		SwitchIDs: a.strs("switch_ids"),
+		LAGName:   a.str("lag_name"),
+	}
+	return func(ctx context.Context, b Backend, c service.Caller) (any, error) {
+		res, err := b.DeleteLAG(ctx, c, r)
+		res.SwitchIDs = nonNil(res.SwitchIDs)
+		return res, err
+	}
+}
+
+func getSwitches(*args) invoker {
+	return func(ctx context.Context, b Backend, c service.Caller) (any, error) {
+		res, err := b.GetSwitches(ctx, c)
+		if res == nil {
+			res = map[string]service.SwitchInfo{} // Ironic answers {} when there are none
+		}
+		return res, err
+	}
+}
+
+// nonNil turns a nil slice into an empty one, so it encodes as [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
