@@ -238,3 +238,7 @@ func rawDial(t testing.TB, d *Device) net.Conn {
 	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
+
+func rawNetDial(d *Device) (net.Conn, error) {
+	return net.DialTimeout("tcp", d.Addr(), waitFor)
+}

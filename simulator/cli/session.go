@@ -278,12 +278,15 @@ func (s *Session) run(line string, promptLen int) (string, string, error) {
 	}
 	toks := tokenize(cmdLine)
 	attempts := s.attempts(toks)
-	best := failure{at: -1}
-	for _, a := range attempts {
+	best, first := failure{at: -1}, failure{at: -1}
+	for i, a := range attempts {
 		res, f := s.p.match(a.mode, cmdLine, toks[a.skipTok:], s.env.HasPort, s.opt.ExactKeywords)
 		if res == nil {
 			f.at += a.skipTok
 			best.note(f)
+			if i == 0 {
+				first = f
+			}
 			continue
 		}
 		if a.exec && res.cmd.Kind != Show && res.cmd.Kind != Save && res.cmd.Kind != Terminal {
@@ -323,6 +326,11 @@ func (s *Session) run(line string, promptLen int) (string, string, error) {
 	}
 	if best.at < 0 {
 		best = failure{at: 0, kind: FailInvalid}
+	}
+	if first.kind == FailAmbiguous {
+		// An abbreviation the current mode finds ambiguous stays ambiguous,
+		// whatever a parent or exec mode makes of it.
+		best = first
 	}
 	return "", s.failText(best, toks, cmdLine, promptLen), nil
 }
