@@ -226,17 +226,17 @@ type ptyRequest struct {
 // or exec request.
 func (d *Device) serveChannel(c net.Conn, sconn *ssh.ServerConn, ch ssh.Channel, reqs <-chan *ssh.Request, id int, privileged, closeConn bool, done chan struct{}) {
 	defer ch.Close()
-	opt := cli.SessionOptions{ID: id, Privileged: privileged, ExactKeywords: d.spec.ExactKeywords}
+	opt := cli.SessionOptions{ID: id, User: sconn.User(), Privileged: privileged, ExactKeywords: d.spec.ExactKeywords}
 	started := false
 	var runWG sync.WaitGroup
 	defer runWG.Wait()
-	finish := func(err error) {
+	finish := func(status int, err error) {
 		if errors.Is(err, cli.ErrDropped) {
 			d.log.Debug("connection dropped by fault", "conn", id)
 			_ = c.Close()
 			return
 		}
-		_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
+		_, _ = ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{uint32(status)}))
 		_ = ch.Close()
 		if closeConn {
 			_ = sconn.Close()
@@ -267,7 +267,7 @@ func (d *Device) serveChannel(c net.Conn, sconn *ssh.ServerConn, ch ssh.Channel,
 			go func() {
 				defer runWG.Done()
 				if req.Type == "shell" {
-					finish(sess.Shell(rw))
+					finish(0, sess.Shell(rw))
 				} else {
 					finish(sess.Exec(cmd.Command, rw))
 				}

@@ -39,9 +39,11 @@ const (
 type ModeDef struct {
 	// Name identifies the mode in Command.Modes, e.g. "exec" or "config-if".
 	Name string
-	// Prompt is the prompt template. {host} is the device's hostname and
+	// Prompt is the prompt template. {host} is the device's hostname,
+	// {user} the login name (Junos "admin@leaf1>", Linux shells) and
 	// {label} the label given when the mode was entered (an interface's
-	// short name, a VLAN id).
+	// short name, a VLAN id). It may span lines (Junos prints "[edit]"
+	// above its configuration prompt).
 	Prompt string
 	// Parent is the mode "exit" returns to, and whose commands are tried
 	// when a line does not parse here (typing "interface X" in a VLAN
@@ -119,6 +121,10 @@ type Spec struct {
 
 	Errors Errors
 	Pager  Pager
+	// ExecErrorStatus is the exit status of an exec request whose command
+	// the device refused: 0 on the IOS-like CLIs, which report errors
+	// only in their output; 1 on Linux-based ones.
+	ExecErrorStatus int
 	// ExecInConfig lets Show, Save and Terminal commands run directly in
 	// configuration modes (EOS, NX-OS); "do" works everywhere regardless.
 	ExecInConfig bool
@@ -231,13 +237,13 @@ func (p *Platform) Mode(name string) (ModeDef, bool) {
 	return *m, true
 }
 
-// Prompt renders mode's prompt for host with label.
-func (p *Platform) Prompt(mode, host, label string) string {
+// Prompt renders mode's prompt for host, user and label.
+func (p *Platform) Prompt(mode, host, user, label string) string {
 	m := p.modes[mode]
 	if m == nil {
 		return host + "#"
 	}
-	return strings.NewReplacer("{host}", host, "{label}", label).Replace(m.Prompt)
+	return strings.NewReplacer("{host}", host, "{user}", user, "{label}", label).Replace(m.Prompt)
 }
 
 // DefaultConfig returns the factory configuration of a device with ports.

@@ -45,7 +45,8 @@ type Record struct {
 
 // SessionOptions configure a session.
 type SessionOptions struct {
-	ID         int  // connection number, for the command log
+	ID         int    // connection number, for the command log
+	User       string // login name, for prompts that show it
 	Privileged bool // the user lands in privileged exec (else UserMode)
 	PTY        bool // the client asked for a terminal: echo input, CRLF output
 	Rows       int  // terminal height from the PTY request (0: unknown)
@@ -86,6 +87,7 @@ type Session struct {
 	target  Target
 	private *state.Config
 	exec    bool // an exec request: no input, no prompts, no paging
+	refused bool // the last line was refused
 }
 
 // NewSession returns a session on env.
@@ -137,17 +139,23 @@ func (s *Session) Shell(rw io.ReadWriter) error {
 }
 
 // Exec runs one command line, as an SSH exec request does, writing its
-// output to w without prompts or paging.
-func (s *Session) Exec(line string, w io.Writer) error {
+// output to w without prompts or paging. It returns the exit status: 0, or
+// the platform's ExecErrorStatus when the device refused the line.
+func (s *Session) Exec(line string, w io.Writer) (int, error) {
 	s.r, s.w, s.rows, s.exec = bufio.NewReader(strings.NewReader("")), w, 0, true
-	return s.handle(line, 0)
+	s.refused = false
+	err := s.handle(line, 0)
+	if s.refused {
+		return s.p.spec.ExecErrorStatus, err
+	}
+	return 0, err
 }
 
 func (s *Session) cur() *modeInst { return &s.modes[len(s.modes)-1] }
 
 func (s *Session) prompt() string {
 	m := s.cur()
-	return s.p.Prompt(m.def.Name, s.env.Hostname(), m.label)
+	return s.p.Prompt(m.def.Name, s.env.Hostname(), s.opt.User, m.label)
 }
 
 // write sends text, turning "\n" into "\r\n" on a terminal.
@@ -251,6 +259,7 @@ func (s *Session) handle(line string, promptLen int) error {
 	}
 	out, errText, err := s.run(line, promptLen)
 	rec.Error = errText
+	s.refused = errText != ""
 	s.env.Record(rec)
 	if err != nil {
 		return err
