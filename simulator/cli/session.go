@@ -47,9 +47,9 @@ type Record struct {
 type SessionOptions struct {
 	ID         int    // connection number, for the command log
 	User       string // login name, for prompts that show it
-	Privileged bool // the user lands in privileged exec (else UserMode)
-	PTY        bool // the client asked for a terminal: echo input, CRLF output
-	Rows       int  // terminal height from the PTY request (0: unknown)
+	Privileged bool   // the user lands in privileged exec (else UserMode)
+	PTY        bool   // the client asked for a terminal: echo input, CRLF output
+	Rows       int    // terminal height from the PTY request (0: unknown)
 	// ExactKeywords refuses abbreviated keywords. The devices accept any
 	// unique prefix ("sw acc vl 10"); drivers should send keywords in full,
 	// and this catches those that do not.
