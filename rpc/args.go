@@ -22,7 +22,7 @@ import (
 // which Python parses as floats and Ironic refuses too.
 type args struct {
 	vals map[string]json.RawMessage // absent: the Python default, None
-	err  error                       // the first type error
+	err  error                      // the first type error
 }
 
 func newArgs(o object) *args {

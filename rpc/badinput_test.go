@@ -144,7 +144,9 @@ func TestBadInput(t *testing.T) {
 		{name: "mode hybrid passes", x: exchange{body: updatePortBody("mode", `"hybrid"`)}, status: 200,
 			wantReq: port(func(r *service.UpdatePortRequest) { r.Mode = ptr("hybrid") })},
 		{name: "injection in port_name passes unchanged", x: exchange{body: updatePortBody("port_name", `"Ethernet1/1\nreload\r\n; $(rm -rf /) `+"`id`"+` ' OR 1=1 --"`)}, status: 200,
-			wantReq: port(func(r *service.UpdatePortRequest) { r.PortName = "Ethernet1/1\nreload\r\n; $(rm -rf /) `id` ' OR 1=1 --" })},
+			wantReq: port(func(r *service.UpdatePortRequest) {
+				r.PortName = "Ethernet1/1\nreload\r\n; $(rm -rf /) `id` ' OR 1=1 --"
+			})},
 		{name: "control and unicode in description pass unchanged", x: exchange{body: updatePortBody("description", `"\u0000\u001b[2J caf\u00e9 \ud83d\ude00 <script>"`)}, status: 200,
 			wantReq: port(func(r *service.UpdatePortRequest) { r.Description = ptr("\x00\x1b[2J café 😀 <script>") })},
 		{name: "injection in switch_id passes unchanged", x: exchange{body: updatePortBody("switch_id", `"../../etc/passwd"`)}, status: 200,
