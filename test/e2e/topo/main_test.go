@@ -3,6 +3,7 @@ package topo
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -11,10 +12,29 @@ import (
 var uml = NewSharedUML(UMLConfig{})
 
 func TestMain(m *testing.M) {
+	uml.Prewarm()
 	code := m.Run()
+	// Record what the shared switch made, so its teardown can be checked
+	// too (the guest kernel runs as several host processes).
+	var tr *labTrace
+	if uml.ready != nil {
+		<-uml.ready
+	}
+	uml.mu.Lock()
+	if uml.lab != nil && uml.sw != nil {
+		t := trace(uml.lab, uml.sw.Mgmt())
+		tr = &t
+	}
+	uml.mu.Unlock()
 	if err := uml.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "topo: close shared UML switch:", err)
 		code = 1
+	}
+	if tr != nil {
+		if left := tr.remains(); len(left) > 0 {
+			fmt.Fprintf(os.Stderr, "topo: after teardown of the shared UML switch %s, still there: %s\n", tr.prefix, strings.Join(left, "; "))
+			code = 1
+		}
 	}
 	os.Exit(code)
 }

@@ -87,3 +87,15 @@ func (o *ovs) vsctl(ctx context.Context, args ...string) (string, error) {
 	}
 	return strings.TrimSpace(string(out)), nil
 }
+
+// appctl runs ovs-appctl against this switch's ovs-vswitchd.
+func (o *ovs) appctl(args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
+	defer cancel()
+	argv := append([]string{"-t", filepath.Join(o.dir, "ovs-vswitchd.ctl"), "--timeout=20"}, args...)
+	out, err := exec.CommandContext(ctx, "ovs-appctl", argv...).CombinedOutput()
+	if err != nil {
+		return string(out), fault.Wrap(fault.Device, err, "ovs-appctl %s: %s", strings.Join(args, " "), strings.TrimSpace(string(out))).WithDevice(o.ns.name)
+	}
+	return strings.TrimSpace(string(out)), nil
+}

@@ -1,7 +1,6 @@
 package topo
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -62,17 +61,15 @@ func (s SSHTarget) Run(ctx context.Context, cmd string) (string, error) {
 		return "", fault.Wrap(fault.Unreachable, err, "open session").WithDevice(s.Addr)
 	}
 	defer sess.Close()
-	var out bytes.Buffer
-	sess.Stdout, sess.Stderr = &out, &out
-	err = sess.Run(cmd)
+	out, err := sess.CombinedOutput(cmd)
 	if err != nil {
 		var exit *ssh.ExitError
 		if errors.As(err, &exit) {
-			return out.String(), fault.Wrap(fault.Device, err, "%s: %s", cmd, strings.TrimSpace(out.String())).WithDevice(s.Addr)
+			return string(out), fault.Wrap(fault.Device, err, "%s: %s", cmd, strings.TrimSpace(string(out))).WithDevice(s.Addr)
 		}
-		return out.String(), fault.Wrap(fault.Unreachable, err, "%s", cmd).WithDevice(s.Addr)
+		return string(out), fault.Wrap(fault.Unreachable, err, "%s", cmd).WithDevice(s.Addr)
 	}
-	return out.String(), nil
+	return string(out), nil
 }
 
 // MustRun is Run that fails the test on error, with a 60 s deadline.

@@ -67,6 +67,14 @@ func NewOVSSwitch(t testing.TB, lab *Lab, name string, cfg OVSConfig) *OVSSwitch
 	if err != nil {
 		t.Fatalf("topo: %v", err)
 	}
+	// A switch's ports do not originate traffic: keep the namespace's
+	// kernel from sending IPv6 router solicitations and MLD reports out of
+	// them (OVS's packet sockets would forward those to the servers).
+	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
+	defer cancel()
+	if _, err := ns.Run(ctx, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"); err != nil {
+		t.Fatalf("topo: switch %s: %v", name, err)
+	}
 	o, err := lab.startOVS(ns, filepath.Join(lab.dir, name))
 	if err != nil {
 		t.Fatalf("topo: switch %s: %v", name, err)
@@ -129,6 +137,18 @@ func (s *OVSSwitch) Vsctl(t testing.TB, args ...string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
 	out, err := s.ovs.vsctl(ctx, args...)
+	if err != nil {
+		t.Fatalf("topo: %v", err)
+	}
+	return out
+}
+
+// Appctl runs ovs-appctl against the switch's ovs-vswitchd (for example
+// "lacp/show", "bond/show", "fdb/show br0") and returns its trimmed output;
+// it fails the test on error.
+func (s *OVSSwitch) Appctl(t testing.TB, args ...string) string {
+	t.Helper()
+	out, err := s.ovs.appctl(args...)
 	if err != nil {
 		t.Fatalf("topo: %v", err)
 	}
@@ -265,6 +285,16 @@ func (s *OVSSwitch) AddBondedServer(t testing.TB, name string, mode BondMode, la
 			t.Fatalf("topo: %v", err)
 		}
 	}
+	// OVS's netdev datapath reads the members with packet sockets, so the
+	// server's kernel sees their frames too and would answer ARP for the
+	// server's address with a member's MAC. Keep the members out of IP.
+	var sysctls []string
+	for _, m := range members {
+		sysctls = append(sysctls, "net.ipv4.conf."+m+".arp_ignore=8", "net.ipv6.conf."+m+".disable_ipv6=1")
+	}
+	if _, err := ns.Run(ctx, "sysctl", append([]string{"-q", "-w"}, sysctls...)...); err != nil {
+		t.Fatalf("topo: bonded server %s: %v", srv.Name, err)
+	}
 	o, err := s.lab.startOVS(ns, filepath.Join(s.lab.dir, srv.Name))
 	if err != nil {
 		t.Fatalf("topo: bonded server %s: %v", srv.Name, err)
@@ -272,7 +302,9 @@ func (s *OVSSwitch) AddBondedServer(t testing.TB, name string, mode BondMode, la
 	args := append([]string{"add-bond", Bridge, "bond0"}, members...)
 	args = append(args, "bond_mode="+string(mode))
 	if lacp {
-		args = append(args, "lacp=active")
+		// Fast LACP: the bond comes up about a second after the switch
+		// side answers, rather than after the slow 30 s exchange.
+		args = append(args, "lacp=active", "other_config:lacp-time=fast")
 	}
 	if _, err := o.vsctl(ctx, args...); err != nil {
 		t.Fatalf("topo: bonded server %s: %v", srv.Name, err)
@@ -290,4 +322,3 @@ func (s *OVSSwitch) AddBondedServer(t testing.TB, name string, mode BondMode, la
 func (s *OVSSwitch) String() string {
 	return fmt.Sprintf("OVS switch %s (ns %s, db %s)", s.name, s.ns.name, strings.TrimPrefix(s.DB(), "unix:"))
 }
-

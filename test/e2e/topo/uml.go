@@ -33,10 +33,11 @@ const (
 // are up.
 const umlReadyLine = "UML-SWITCH-READY"
 
-// Boot and login bounds. Boot takes 10-15 s on a quiet machine; fork and
-// exec inside the guest are slow, so the first login takes a while too.
+// Boot and login bounds. Boot takes 10-15 s on a quiet machine but over a
+// minute was seen at load average 9 on two cores; fork and exec inside the
+// guest are slow, so the first login takes a while too.
 const (
-	umlBootTimeout  = 90 * time.Second
+	umlBootTimeout  = 120 * time.Second
 	umlLoginTimeout = 60 * time.Second
 )
 
@@ -62,7 +63,7 @@ type UMLSwitch struct {
 	target  SSHTarget
 	servers []Server
 	booted  time.Duration // start to ready line
-	login   time.Duration // ready line to first login
+	login   time.Duration // how long the first login took
 }
 
 // StartUML boots a UML switch for one test and tears it down with
@@ -73,6 +74,9 @@ func StartUML(t testing.TB, cfg UMLConfig) *UMLSwitch {
 	requireUML(t)
 	lab := NewLab(t)
 	u, err := bootUML(lab, cfg)
+	if err == nil {
+		err = u.waitLogin()
+	}
 	if err != nil {
 		t.Fatalf("topo: %v", err)
 	}
@@ -108,12 +112,15 @@ func ensureTestUser(t testing.TB) {
 	testsshd.Start(t, testsshd.Options{}).Stop()
 }
 
-// SharedUML boots one UMLSwitch for a whole test package, on first use,
-// and tears it down when the package's TestMain calls Close:
+// SharedUML boots one UMLSwitch for a whole test package and tears it
+// down when the package's TestMain calls Close. Prewarm starts the boot
+// in the background so it overlaps the package's other tests; otherwise
+// the first Get boots it.
 //
 //	var uml = topo.NewSharedUML(topo.UMLConfig{})
 //
 //	func TestMain(m *testing.M) {
+//		uml.Prewarm()
 //		code := m.Run()
 //		if err := uml.Close(); err != nil {
 //			fmt.Fprintln(os.Stderr, err)
@@ -133,42 +140,97 @@ func ensureTestUser(t testing.TB) {
 type SharedUML struct {
 	cfg UMLConfig
 
-	mu  sync.Mutex
-	lab *Lab
-	sw  *UMLSwitch
-	err error
+	mu      sync.Mutex
+	started bool
+	ready   chan struct{} // closed when the boot has finished, well or not
+	lab     *Lab
+	sw      *UMLSwitch
+	err     error
+	login   bool // the test user has logged in once
 }
 
-// NewSharedUML returns a SharedUML that boots with cfg on first Get.
+// NewSharedUML returns a SharedUML that boots with cfg on Prewarm or the
+// first Get.
 func NewSharedUML(cfg UMLConfig) *SharedUML { return &SharedUML{cfg: cfg} }
 
-// Get returns the shared switch, booting it on first call. It skips t
-// (fails it under CI=true) when UML cannot run here, and fails t when the
-// boot failed, now or in an earlier test.
+// Prewarm starts booting the guest in the background if this process can
+// run UML at all (root, linux.uml); Get waits for it. Otherwise it does
+// nothing, and Get skips or fails the test with the reason.
+func (s *SharedUML) Prewarm() {
+	if os.Geteuid() != 0 {
+		return
+	}
+	for _, cmd := range []string{"ip", umlKernel} {
+		if _, err := exec.LookPath(cmd); err != nil {
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.begin()
+}
+
+// begin starts the boot once; s.mu is held.
+func (s *SharedUML) begin() {
+	if s.started {
+		return
+	}
+	s.started = true
+	s.ready = make(chan struct{})
+	go func() {
+		lab, err := openLab(defaultLeases)
+		var sw *UMLSwitch
+		if err == nil {
+			sw, err = bootUML(lab, s.cfg)
+		}
+		s.mu.Lock()
+		s.lab, s.sw, s.err = lab, sw, err
+		s.mu.Unlock()
+		close(s.ready)
+	}()
+}
+
+// Get returns the shared switch once the test user can log in, booting
+// it first if Prewarm did not. It skips t (fails it under CI=true) when
+// UML cannot run here, and fails t when the boot failed, now or for an
+// earlier test.
 func (s *SharedUML) Get(t testing.TB) *UMLSwitch {
 	t.Helper()
 	requireUML(t)
 	s.mu.Lock()
+	s.begin()
+	ready := s.ready
+	s.mu.Unlock()
+	<-ready
+
+	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sw == nil && s.err == nil {
-		s.lab, s.err = openLab(defaultLeases)
-		if s.err == nil {
-			s.sw, s.err = bootUML(s.lab, s.cfg)
-			if s.err != nil {
-				t.Log(s.lab.logTails())
-			} else {
-				t.Logf("topo: booted shared %v", s.sw)
-			}
+	if s.err == nil && !s.login {
+		// The guest reads the host's /etc: the login works once
+		// requireUML has made sure the test user exists.
+		if s.err = s.sw.waitLogin(); s.err == nil {
+			s.login = true
+			t.Logf("topo: booted shared %v", s.sw)
 		}
 	}
 	if s.err != nil {
+		if s.lab != nil {
+			t.Log(s.lab.logTails())
+		}
 		t.Fatalf("topo: shared UML switch: %v", s.err)
 	}
 	return s.sw
 }
 
-// Close shuts the guest down and removes its lab, if Get ever booted it.
+// Close shuts the guest down (waiting for a boot in progress) and removes
+// its lab.
 func (s *SharedUML) Close() error {
+	s.mu.Lock()
+	ready := s.ready
+	s.mu.Unlock()
+	if ready != nil {
+		<-ready
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.lab == nil {
@@ -176,13 +238,13 @@ func (s *SharedUML) Close() error {
 	}
 	err := s.lab.Close()
 	s.lab, s.sw = nil, nil
-	if s.err == nil {
-		s.err = fault.New(fault.Invalid, "the shared UML switch is closed")
-	}
+	s.err = fault.New(fault.Invalid, "the shared UML switch is closed")
 	return err
 }
 
-// bootUML boots the guest in lab and waits until the test user can log in.
+// bootUML boots the guest in lab and cables its servers. The first login
+// (waitLogin) is left to the caller, who first makes sure the test user
+// exists.
 func bootUML(lab *Lab, cfg UMLConfig) (*UMLSwitch, error) {
 	if cfg.Ports <= 0 {
 		cfg.Ports = 2
@@ -264,7 +326,6 @@ func bootUML(lab *Lab, cfg UMLConfig) (*UMLSwitch, error) {
 		return nil, err.WithDevice("uml " + lab.prefix)
 	}
 	u.booted = time.Since(t0)
-	t0 = time.Now()
 
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
@@ -293,21 +354,19 @@ func bootUML(lab *Lab, cfg UMLConfig) (*UMLSwitch, error) {
 		}
 		u.servers = append(u.servers, srv)
 	}
-	if err := u.waitLogin(); err != nil {
-		return nil, err
-	}
-	u.login = time.Since(t0)
 	return u, nil
 }
 
 // waitLogin retries an SSH login until the guest's sshd answers.
 func (u *UMLSwitch) waitLogin() error {
-	deadline := time.Now().Add(umlLoginTimeout)
+	start := time.Now()
+	deadline := start.Add(umlLoginTimeout)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		_, err := u.target.Run(ctx, "true")
 		cancel()
 		if err == nil {
+			u.login = time.Since(start)
 			return nil
 		}
 		if u.proc.exited() || time.Now().After(deadline) {
@@ -319,7 +378,7 @@ func (u *UMLSwitch) waitLogin() error {
 
 // String describes the switch and how long it took to come up.
 func (u *UMLSwitch) String() string {
-	return fmt.Sprintf("UML switch %s (pid %d, mgmt %s, %d ports): ready in %v, first login %v later",
+	return fmt.Sprintf("UML switch %s (pid %d, mgmt %s, %d ports): ready in %v, first login took %v",
 		u.lab.prefix, u.proc.pid(), u.mgmt.IP, len(u.servers), u.booted.Round(time.Millisecond), u.login.Round(time.Millisecond))
 }
 
