@@ -217,7 +217,11 @@ func (d *Device) State() state.Snapshot { return d.store.Snapshot() }
 // reboot would.
 func (d *Device) Reload() { d.store.Reload() }
 
-// Commands returns every line the device has received, in order.
+// commandLogMax bounds a device's command log; the oldest lines go first.
+const commandLogMax = 10000
+
+// Commands returns the lines the device has received, in order (the last
+// 10000).
 func (d *Device) Commands() []Command {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -298,6 +302,9 @@ func (d *Device) ConfigLine() bool {
 func (d *Device) Record(r cli.Record) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if len(d.commands) >= commandLogMax {
+		d.commands = slices.Delete(d.commands, 0, len(d.commands)-commandLogMax+1)
+	}
 	d.commands = append(d.commands, Command{Conn: r.Session, Mode: r.Mode, Line: r.Line, Error: r.Error})
 }
 

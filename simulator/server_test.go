@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/openmercury/mercury/fault"
+	"github.com/openmercury/mercury/simulator/cli"
 )
 
 func TestMain(m *testing.M) {
@@ -366,5 +367,36 @@ func TestInventory(t *testing.T) {
 	}
 	if err := s.WriteInventory(&b, ""); fault.KindOf(err) != fault.Invalid {
 		t.Errorf("WriteInventory without a directory = %v", err)
+	}
+}
+
+// TestIOSConfigureAsks: a bare "configure" on IOS asks where from.
+func TestIOSConfigureAsks(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "cisco-ios"})
+	tm := shell(t, d, "admin", "admin", 0)
+	tm.expect(tm.promptRE())
+	tm.send("configure\n")
+	tm.expect(regexp.MustCompile(`Configuring from terminal, memory, or network \[terminal\]\? \z`))
+	tm.send("\n")
+	tm.expect(regexp.MustCompile(`End with CNTL/Z.\r\ntor-1\(config\)#\z`))
+	tm.cmd("end")
+	tm.send("configure\n")
+	tm.expect(regexp.MustCompile(`\[terminal\]\? \z`))
+	tm.send("network\n")
+	if out := tm.expect(tm.promptRE()); !strings.Contains(out, "?Must be") || !strings.HasSuffix(out, "tor-1#") {
+		t.Errorf("configure from the network: %q", out)
+	}
+}
+
+func TestCommandLogIsBounded(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "cisco-ios"})
+	for i := range commandLogMax + 5 {
+		d.Record(cli.Record{Line: fmt.Sprint(i)})
+	}
+	cmds := d.Commands()
+	if len(cmds) != commandLogMax || cmds[0].Line != "5" || cmds[len(cmds)-1].Line != fmt.Sprint(commandLogMax+4) {
+		t.Errorf("log holds %d lines, %q..%q", len(cmds), cmds[0].Line, cmds[len(cmds)-1].Line)
 	}
 }

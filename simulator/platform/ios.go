@@ -102,7 +102,7 @@ func iosSpec() cli.Spec {
 			{Modes: execs, Syntax: "exit|logout|quit", Kind: cli.Nav, Run: logout},
 			{Modes: execs, Syntax: "terminal length <n:0-512>", Kind: cli.Terminal, Run: terminalLength("")},
 			{Modes: execs, Syntax: "terminal width <n:0-512>", Kind: cli.Terminal, Run: accept},
-			{Modes: []string{exec}, Syntax: "configure terminal", Kind: cli.Configure, Run: configure("Enter configuration commands, one per line.  End with CNTL/Z.")},
+			{Modes: []string{exec}, Syntax: "configure [terminal]", Kind: cli.Configure, Run: iosConfigure},
 			{Modes: []string{exec}, Syntax: "copy running-config startup-config", Kind: cli.Save, Run: copySave},
 			{Modes: []string{exec}, Syntax: "write [memory]", Kind: cli.Save, Run: d.saveCmd},
 			{Modes: execs, Syntax: "show version", Kind: cli.Show, Run: iosVersion},
@@ -137,6 +137,21 @@ func iosSpec() cli.Spec {
 			{Modes: []string{ifm}, Syntax: "no channel-group", Kind: cli.Config, Run: d.noChannelGroup},
 		},
 	}
+}
+
+// iosConfigure enters configuration mode; a bare "configure" first asks
+// where from, as IOS does, and accepts only the terminal.
+func iosConfigure(c *cli.Call) error {
+	if !c.Has("terminal") {
+		ans, err := c.ReadLine("Configuring from terminal, memory, or network [terminal]? ")
+		if err != nil {
+			return err
+		}
+		if ans = strings.ToLower(strings.TrimSpace(ans)); ans != "" && !strings.HasPrefix("terminal", ans) {
+			return cli.Fail("?Must be \"terminal\", \"memory\" or \"network\"")
+		}
+	}
+	return configure("Enter configuration commands, one per line.  End with CNTL/Z.")(c)
 }
 
 func iosVersion(c *cli.Call) error {
