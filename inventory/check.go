@@ -133,8 +133,8 @@ func resolvePath(dir, p string) (string, string, string) {
 	if strings.HasPrefix(p, "~") {
 		return "", "starts with ~, which Mercury does not expand", "write the full path"
 	}
-	if strings.ContainsRune(p, 0) {
-		return "", "contains a NUL byte", "write a path"
+	if strings.IndexFunc(p, isControl) >= 0 {
+		return "", "contains control characters", "write the path without them"
 	}
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p), "", ""

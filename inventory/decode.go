@@ -628,6 +628,10 @@ func decodeOptions(o *obj) map[string]string {
 		}
 		switch x := v.(type) {
 		case string:
+			if strings.IndexFunc(x, isControl) >= 0 {
+				o.fail(k, v, "contains control characters", "options are single-line strings")
+				continue
+			}
 			out[k] = x
 		case bool, int, int64, uint64, float64:
 			out[k] = fmt.Sprint(x)

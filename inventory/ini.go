@@ -3,6 +3,7 @@ package inventory
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // iniSection is one [section] of an oslo.config style ini file.
@@ -53,7 +54,9 @@ func parseINI(data []byte) ([]iniSection, []Problem) {
 		if pending == nil {
 			return
 		}
-		v := strings.Join(append([]string{pending.value}, cont...), "\n")
+		// Joined with newlines, as oslo.config does; a value that starts on
+		// the line after its key has no leading newline.
+		v := strings.Trim(strings.Join(append([]string{pending.value}, cont...), "\n"), "\n")
 		if n := len(v); n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n-1] == v[0] {
 			v = v[1 : n-1]
 		}
@@ -74,6 +77,19 @@ func parseINI(data []byte) ([]iniSection, []Problem) {
 	text = strings.TrimPrefix(text, "\ufeff")
 	for i, line := range strings.Split(text, "\n") {
 		n := i + 1
+		if !utf8.ValidString(line) {
+			bad(n, "the line is not valid UTF-8", "save the file as UTF-8 (or ASCII)")
+			line = strings.ToValidUTF8(line, "\uFFFD")
+		}
+		if strings.IndexFunc(line, isControl) >= 0 {
+			bad(n, "the line holds control characters", "remove them")
+			line = strings.Map(func(r rune) rune {
+				if isControl(r) {
+					return '\uFFFD'
+				}
+				return r
+			}, line)
+		}
 		line = strings.TrimRight(line, " \t\r")
 		switch {
 		case line == "":
@@ -131,4 +147,10 @@ func parseINI(data []byte) ([]iniSection, []Problem) {
 	}
 	flush()
 	return sections, problems
+}
+
+// isControl reports the characters an ini line may not hold: C0 and C1
+// controls other than tab (and the CR of a CRLF ending, removed earlier).
+func isControl(r rune) bool {
+	return (r < 0x20 && r != '\t') || (r >= 0x7f && r < 0xa0)
 }

@@ -226,6 +226,15 @@ func (c *conversion) device(s iniSection, kind, name string) bool {
 	for _, e := range s.entries {
 		vals[e.key] = e
 	}
+	// Sections named by the switch's MAC (so that NGS matched Ironic's
+	// switch_id against the name) keep matching through mac.
+	if mac, ok := normaliseMAC(name); ok && !validName(name) {
+		d.Name = strings.ReplaceAll(mac, ":", "-")
+		d.MAC = mac
+		c.problems = append(c.problems, Problem{Severity: Warning, Key: where, Line: s.line,
+			Msg: fmt.Sprintf("is named by a MAC; device names cannot hold ':', so it becomes %s with mac: %s, and switch_id %s still finds it", d.Name, mac, mac),
+			Fix: "give the device a descriptive name in the YAML"})
+	}
 	note := func(sev Severity, e iniEntry, value, msg, fix string) {
 		c.problems = append(c.problems, Problem{Severity: sev, Key: where + " " + e.key, Line: e.line, Value: value, Msg: msg, Fix: fix})
 	}
