@@ -23,8 +23,9 @@ type command struct {
 // commands is every subcommand, in the order --help lists them.
 func commands() []command {
 	return []command{
+		{"serve", "serve the JSON-RPC API: serve --config FILE", runServe},
 		{"version", "print the version and the driver ABI version", runVersion},
-		{"driver", "inspect or test a driver (.wasm): driver inspect FILE, driver test FILE", runDriver},
+		{"driver", "inspect a driver (.wasm): driver inspect FILE", runDriver},
 		{"config", "check a configuration file: config check FILE", runConfig},
 	}
 }
