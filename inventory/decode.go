@@ -618,8 +618,8 @@ func decodeOptions(o *obj) map[string]string {
 		case !optionKeyRE.MatchString(k):
 			o.fail(k, nil, "is not an option name", "use lower-case letters, digits and '_', starting with a letter")
 			continue
-		case slices.Contains(settingNames(), k):
-			o.fail(k, nil, "is a built-in device setting, not an option", "set it as a device key instead of under options")
+		case slices.Contains(settingNames(), k) || slices.Contains(deviceKeys(), k):
+			o.fail(k, nil, "is a device key, not an option", "set it as a device key instead of under options")
 			continue
 		case looksSecret(k):
 			o.fail(k, nil, "looks like a secret; options are passed to the driver and may be logged",
@@ -642,4 +642,14 @@ func decodeOptions(o *obj) map[string]string {
 		}
 	}
 	return out
+}
+
+// deviceKeys are the keys of a device entry; no option may take one of
+// these names, so that a driver never reads, say, an "address" option and
+// takes it for the device's.
+func deviceKeys() []string {
+	return []string{"name", "mac", "driver", "address", "port", "username", "password_file", "key_file",
+		"enable_secret_file", "known_hosts", "insecure_ignore_host_key", "idle_vlan", "manage_vlans",
+		"allowed_vlans", "denied_vlans", "protected_ports", "port_name_rewrite", "save_config", "max_sessions",
+		"ssh_algorithms", "vxlan_vlan_range", "lag_range", "options", "uplink"}
 }

@@ -3,6 +3,7 @@ package inventory
 import (
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,15 @@ func TestDocsCoverEveryKey(t *testing.T) {
 		if !strings.Contains(doc, s) {
 			t.Errorf("docs/configuration.md does not mention %s: %s", what, s)
 		}
+	}
+	var tags []string
+	rt := reflect.TypeOf(fileDevice{})
+	for i := range rt.NumField() {
+		name, _, _ := strings.Cut(rt.Field(i).Tag.Get("yaml"), ",")
+		tags = append(tags, name)
+	}
+	if !slices.Equal(tags, deviceKeys()) {
+		t.Errorf("deviceKeys() = %v, want the fileDevice keys %v", deviceKeys(), tags)
 	}
 	for _, typ := range []any{fileServer{}, fileTLS{}, fileAuth{}, fileDevice{}, fileRewrite{}, fileAlgorithms{}, fileUplink{}} {
 		rt := reflect.TypeOf(typ)
