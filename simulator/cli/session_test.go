@@ -226,7 +226,7 @@ func TestCommitPlatformPrivateCandidate(t *testing.T) {
 		t.Fatalf("shared candidate: %+v, running VLAN 10 %+v", snap.Candidate, snap.Running.VLANs[10])
 	}
 	a.send("commit")
-	a.expect(`commit complete`)
+	a.expect(`commit complete\r\n\r\n\[edit\]\r\nadmin@leaf1# $`)
 	if snap := env.store.Snapshot(); snap.Candidate != nil || snap.Commits != 2 {
 		t.Fatalf("after commit: candidate %v, commits %d", snap.Candidate, snap.Commits)
 	}
