@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openmercury/mercury/fault"
@@ -187,7 +188,7 @@ func settingNames() []string {
 // Setting returns one of the device's non-secret settings, as a driver reads
 // it through the host: a built-in ("name", "driver", "mac", "idle_vlan"
 // (empty when none), "manage_vlans" ("true"/"false"), "save_config",
-// "vxlan_vlan_range", "lag_range") or one of the device's options. The
+// "vxlan_vlan_range", "lag_range") or an option as "options.NAME". The
 // address, user name and credentials are never settings.
 func (d Device) Setting(key string) (string, bool) {
 	switch key {
@@ -211,15 +212,20 @@ func (d Device) Setting(key string) (string, bool) {
 	case "lag_range":
 		return d.LAGRange.String(), true
 	}
-	v, ok := d.Options[key]
-	return v, ok
+	if name, ok := strings.CutPrefix(key, "options."); ok {
+		v, ok := d.Options[name]
+		return v, ok
+	}
+	return "", false
 }
 
 // Settings returns every setting Setting answers, as a new map.
 func (d Device) Settings() map[string]string {
 	names := settingNames()
 	out := make(map[string]string, len(names)+len(d.Options))
-	maps.Copy(out, d.Options)
+	for k, v := range d.Options {
+		out["options."+k] = v
+	}
 	for _, k := range names {
 		out[k], _ = d.Setting(k)
 	}

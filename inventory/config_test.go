@@ -190,12 +190,12 @@ func TestDeviceHelpers(t *testing.T) {
 	want := map[string]string{
 		"name": "tor-1", "driver": "cisco-nxos", "mac": "aa:bb:cc:00:00:01", "idle_vlan": "100",
 		"manage_vlans": "true", "save_config": "always", "vxlan_vlan_range": "3000-3999", "lag_range": "1-128",
-		"nve_interface": "nve1",
+		"options.nve_interface": "nve1",
 	}
 	if got := d.Settings(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Settings() = %v\nwant %v", got, want)
 	}
-	for _, secret := range []string{"address", "username", "password_file", "key_file", "password"} {
+	for _, secret := range []string{"address", "username", "password_file", "key_file", "password", "nve_interface", "options.none"} {
 		if v, ok := d.Setting(secret); ok {
 			t.Errorf("Setting(%q) = %q: drivers must not see it", secret, v)
 		}
