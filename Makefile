@@ -4,7 +4,7 @@ DRIVERS  := $(notdir $(patsubst %/,%,$(wildcard drivers-wasm/*/)))
 WASMS    := $(DRIVERS:%=build/drivers/%.wasm)
 TESTFLAGS ?= -race -count=1 -timeout 40m
 
-.PHONY: all build drivers test check bench clean
+.PHONY: all build drivers run test check bench clean
 all: build drivers
 
 build:
@@ -17,6 +17,9 @@ build/drivers/%.wasm: FORCE
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $@ ./drivers-wasm/$*
 
 FORCE:
+
+run: build drivers
+	build/mercury serve --config examples/mercury.yaml
 
 test: build drivers
 	$(GO) test $(TESTFLAGS) ./...

@@ -43,7 +43,7 @@ func newDaemon(ctx context.Context, path string, log *slog.Logger) (*daemon, err
 	reg := prometheus.NewRegistry()
 	srv := cfg.Server()
 	engine, err := mruntime.New(ctx, mruntime.Options{
-		CacheDir: srv.CacheDir, Only: cfg.Drivers(), Logger: log, Registerer: reg,
+		CacheDir: srv.CacheDir, Only: bound(cfg), Logger: log, Registerer: reg,
 	})
 	if err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (d *daemon) reloadLocked(ctx context.Context) error {
 		return fmt.Errorf("server.listen changed from %s to %s: restart Mercury to move it", d.service.Config().Server().Listen, cfg.Server().Listen)
 	}
 	// The engine keeps its set when any driver fails to load.
-	if err := d.engine.LoadDirOnly(ctx, cfg.Server().DriversDir, cfg.Drivers()); err != nil {
+	if err := d.engine.LoadDirOnly(ctx, cfg.Server().DriversDir, bound(cfg)); err != nil {
 		return err
 	}
 	d.service.Reload(cfg)
@@ -108,4 +108,10 @@ func (d *daemon) reloadLocked(ctx context.Context) error {
 func (d *daemon) close() {
 	d.pool.Close()
 	d.engine.Close(context.Background())
+}
+
+// bound returns the drivers cfg's devices use: only those are loaded, and
+// none when there are no devices.
+func bound(cfg *inventory.Config) []string {
+	return append([]string{}, cfg.Drivers()...)
 }

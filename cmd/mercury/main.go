@@ -24,6 +24,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve the JSON-RPC API: serve --config FILE", runServe},
+		{"call", "call a JSON-RPC method: call METHOD key=value...", runCall},
 		{"version", "print the version and the driver ABI version", runVersion},
 		{"driver", "inspect a driver (.wasm): driver inspect FILE", runDriver},
 		{"config", "check a configuration file: config check FILE", runConfig},
