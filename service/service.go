@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"regexp"
 	"sort"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -136,21 +135,6 @@ func (s *Service) port(d inventory.Device, field, raw string, changing bool) (st
 	return p, nil
 }
 
-// settings is what a driver reads with device_setting: the device's
-// built-in settings by name, its driver options as "options.NAME".
-type settings struct{ d inventory.Device }
-
-func (s settings) Setting(key string) (string, bool) {
-	if name, ok := strings.CutPrefix(key, "options."); ok {
-		v, ok := s.d.Options[name]
-		return v, ok
-	}
-	if _, isOption := s.d.Options[key]; isOption {
-		return "", false
-	}
-	return s.d.Setting(key)
-}
-
 // dialer opens sessions to one device through the pool.
 type dialer struct {
 	pool    *ssh.Pool
@@ -191,7 +175,7 @@ func (s *Service) invoke(ctx context.Context, st *state, c call, resp any) ([]st
 		Device:   c.dev.Name,
 		Op:       c.op,
 		Input:    in,
-		Settings: settings{c.dev},
+		Settings: c.dev,
 		Dialer:   &dialer{pool: s.pool, dev: c.dev, targets: st.targets, shell: info.Shell},
 		Logger:   s.log.With("request_id", c.caller.RequestID),
 	})
