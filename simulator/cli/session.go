@@ -230,8 +230,10 @@ func (s *Session) readLine(echo bool) (string, error) {
 				_ = s.write(s.prompt())
 			}
 		case b == 0x1b: // an escape sequence (arrow keys): swallow it
-			if n, err := s.r.Peek(2); err == nil && n[0] == '[' {
-				_, _ = s.r.Discard(2)
+			if s.r.Buffered() >= 2 {
+				if n, _ := s.r.Peek(2); n[0] == '[' {
+					_, _ = s.r.Discard(2)
+				}
 			}
 		case b >= 0x20 || b == '\t':
 			if b == '\t' {

@@ -225,3 +225,21 @@ func TestStoreConcurrent(t *testing.T) {
 		t.Fatalf("%d VLANs after 50 concurrent creations (plus VLAN 1)", n)
 	}
 }
+
+// FuzzParseVLANList: any list that parses renders back to a list that
+// parses to the same set.
+func FuzzParseVLANList(f *testing.F) {
+	for _, s := range []string{"10", "1-4094", "5,7-9", "0", "4095", "1--2", ",", "20-10"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		set, err := ParseVLANList(in)
+		if err != nil {
+			return
+		}
+		again, err := ParseVLANList(set.Ranges(","))
+		if err != nil || again != set {
+			t.Fatalf("%q -> %q -> %v, %v", in, set.Ranges(","), again, err)
+		}
+	})
+}
