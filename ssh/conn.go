@@ -29,12 +29,19 @@ type conn struct {
 	users    int       // (mu) exec sessions holding it
 	lastUsed time.Time // (mu) when the last exec session let go of it
 	doomed   bool      // (mu) close when the last user lets go; hand it to no one
-	sh       *shell    // the shell it carries, if any (set once, before it is shared)
+	forShell bool      // it carries one shell, not exec sessions
+	sh       *shell    // (mu) the shell it carries, once started
 
 	dropOnce sync.Once
 	gone     atomic.Bool   // set when the pool dropped it
 	down     chan struct{} // closed when the connection has ended
 }
+
+// What a connection is dialed for.
+const (
+	purposeExec  = "exec"
+	purposeShell = "shell"
+)
 
 // dial connects and logs in to t, and starts the connection's keepalive
 // and idle watch. Errors are *fault.Error naming the device.
@@ -105,13 +112,14 @@ func (p *Pool) dialOnce(ctx context.Context, t *Target, dev *device, purpose str
 	_ = nc.SetDeadline(time.Time{})
 
 	c := &conn{
-		p:      p,
-		dev:    dev,
-		device: t.Device,
-		addr:   addr,
-		log:    log,
-		client: gossh.NewClient(cc, chans, reqs),
-		down:   make(chan struct{}),
+		p:        p,
+		dev:      dev,
+		device:   t.Device,
+		addr:     addr,
+		log:      log,
+		client:   gossh.NewClient(cc, chans, reqs),
+		forShell: purpose == purposeShell,
+		down:     make(chan struct{}),
 	}
 	p.mu.Lock()
 	if p.closed {
@@ -227,7 +235,7 @@ func (p *Pool) takeIfIdle(c *conn) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	dev := c.dev
-	if c.sh != nil {
+	if c.forShell { // idle only while its shell waits in the pool
 		for i, s := range dev.idle {
 			if s == c.sh && time.Since(s.idleSince) >= p.opts.IdleTimeout {
 				dev.idle = append(dev.idle[:i], dev.idle[i+1:]...)

@@ -64,7 +64,7 @@ func (p *Pool) execConn(ctx context.Context, t *Target, dev *device) (*conn, err
 		dev.dialing = ch
 		p.mu.Unlock()
 
-		c, err := p.dial(ctx, t, dev, "exec")
+		c, err := p.dial(ctx, t, dev, purposeExec)
 		p.mu.Lock()
 		dev.dialing = nil
 		close(ch)

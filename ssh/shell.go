@@ -99,7 +99,7 @@ func (p *Pool) openShell(ctx context.Context, t *Target, dev *device) (Session, 
 	if err != nil {
 		return nil, err
 	}
-	c, err := p.dial(ctx, t, dev, "shell")
+	c, err := p.dial(ctx, t, dev, purposeShell)
 	if err != nil {
 		return nil, err
 	}

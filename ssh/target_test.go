@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/fault"
 )
 
@@ -86,5 +87,14 @@ func TestTail(t *testing.T) {
 	}
 	if got := tail([]byte("0123456789abc"), 3); got != `…"abc"` {
 		t.Errorf("tail = %s", got)
+	}
+}
+
+func TestKindMirrorsABI(t *testing.T) {
+	if int32(Exec) != abi.SessionExec || int32(Interactive) != abi.SessionInteractive {
+		t.Fatalf("Exec=%d Interactive=%d; abi says %d and %d", Exec, Interactive, abi.SessionExec, abi.SessionInteractive)
+	}
+	if Exec.String() != "exec" || Interactive.String() != "interactive" || Kind(9).String() != "kind(9)" {
+		t.Error("Kind.String")
 	}
 }
