@@ -56,6 +56,12 @@ func (f *fakeBackend) record(ctx context.Context, m string, c service.Caller, re
 	return err
 }
 
+func (f *fakeBackend) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = nil
+}
+
 func (f *fakeBackend) Calls() []fakeCall {
 	f.mu.Lock()
 	defer f.mu.Unlock()
