@@ -289,6 +289,7 @@ func ngsCases() []ngsCase {
 			save:     "copy running-configuration startup-configuration",
 			shows: []string{"show running-configuration interface ethernet1/1/1", "show running-configuration interface ethernet1/1/2",
 				"show running-configuration interface port-channel10", "show running-configuration interface vlan100", "show vlan",
+				"show interface switchport ethernet1/1/2",
 				"show running-configuration"},
 			steps: []step{
 				withVLANs(addNets(), "1: 100:"+net0+" 200:net200 300:net300"),

@@ -104,6 +104,7 @@ func os10Spec() cli.Spec {
 			{Modes: execs, Syntax: "show running-configuration", Kind: cli.Show, Run: os10Running},
 			{Modes: execs, Syntax: "show running-configuration interface <name:if>", Kind: cli.Show, Run: os10RunningIf},
 			{Modes: execs, Syntax: "show vlan [<id:vlan>]", Kind: cli.Show, Run: os10VLANs},
+			{Modes: execs, Syntax: "show interface switchport [<name:if>]", Kind: cli.Show, Run: os10Switchport},
 			// Configuration.
 			{Modes: anyConf, Syntax: "exit", Kind: cli.Nav, Run: exitCmd},
 			{Modes: anyConf, Syntax: "end", Kind: cli.Nav, Run: endCmd},
@@ -224,6 +225,38 @@ func os10RunningIf(c *cli.Call) error {
 		c.Printf("!\n%s\n", strings.Join(lines, "\n"))
 	})
 	return err
+}
+
+// os10Switchport renders "show interface switchport [X]": each switched
+// interface's untagged (U) and tagged (T) VLANs.
+func os10Switchport(c *cli.Call) error {
+	p := c.Platform()
+	c.View(func(cfg *state.Config) {
+		targets := interfaceNames(cfg, p)
+		if c.Given("name") {
+			targets = []string{c.Iface("name").Name}
+		}
+		first := true
+		for _, name := range targets {
+			l, ok := cfg.Interface(name)
+			if _, _, member := lagOfPort(cfg, name); !ok || member {
+				continue
+			}
+			if !first {
+				c.Println("")
+			}
+			first = false
+			tagged := "False"
+			if l.Mode == state.Trunk {
+				tagged = "True"
+			}
+			c.Printf("Name: %s\n802.1QTagged: %s\nVlan membership:\nQ       Vlans\nU       %d\n", name, tagged, l.AccessVLAN)
+			if t := l.Tagged(); !t.IsEmpty() {
+				c.Printf("T       %s\n", t.Ranges(","))
+			}
+		}
+	})
+	return nil
 }
 
 func os10VLANs(c *cli.Call) error {
