@@ -270,7 +270,7 @@ func (p *Pool) Stats() Stats {
 	return s
 }
 
-// errClosed is returned by Opens on a closed pool.
+// closedErr is the error of an Open on a closed pool.
 func closedErr(t *Target) error {
 	return fault.New(fault.Unreachable, "ssh pool is closed (Mercury is shutting down)").WithDevice(t.Device)
 }

@@ -31,7 +31,9 @@ type Target struct {
 
 	// Secrets are named secrets a driver may type with SendSecret, such as
 	// "enable" or "sudo". SendSecret("password") types Password unless
-	// Secrets has its own "password".
+	// Secrets has its own "password". The password and every secret of 4
+	// bytes or more are masked in all output the pool returns; shorter ones
+	// are not (masking every "ab" would garble output and hide little).
 	Secrets map[string][]byte
 
 	// KnownHosts is the known_hosts file the device's host key is checked

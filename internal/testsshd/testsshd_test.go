@@ -145,11 +145,20 @@ func TestStopRestart(t *testing.T) {
 		t.Fatal("session survived Stop")
 	}
 	c.Close()
+	// SIGKILLed processes are gone (or zombies) once the kernel has
+	// finished with them; give it a moment.
 	for _, p := range append(kids, pid) {
-		if _, err := os.Stat(fmt.Sprintf("/proc/%d", p)); err == nil {
-			if st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p)); !strings.Contains(string(st), ") Z") {
-				t.Errorf("process %d still alive after Stop: %s", p, st)
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p))
+			if err != nil || strings.Contains(string(st), ") Z") {
+				break
 			}
+			if time.Now().After(deadline) {
+				t.Errorf("process %d still alive 5s after Stop: %s", p, st)
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 	}
 	if _, err := dial(t, s, keyAuth(t, s)); err == nil {
