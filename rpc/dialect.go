@@ -20,6 +20,7 @@ type method struct {
 	// bind checks params and returns the call to make, or the error to
 	// answer: a *wireError (-32602) or an Invalid fault (a JSON type error).
 	bind func(params object) (bound, error)
+	sig  *pySig // the Python signature, for Ironic-dialect methods
 }
 
 // bound is a call ready to run.
@@ -52,7 +53,7 @@ func ironic(name string, style bindStyle, spec, failure string, conv func(*args)
 // reference server, whose class is another).
 func pyMethod(class, name string, style bindStyle, spec, failure string, conv func(*args) invoker) method {
 	sig := parsePySig(class+"."+name, spec, bool(style))
-	return method{name: name, failure: failure, bind: func(params object) (bound, error) {
+	return method{name: name, failure: failure, sig: &sig, bind: func(params object) (bound, error) {
 		// Ironic's _handle_requests: pop rpc.version, pop context (a dict
 		// if present), then call func(**params, context=ctx).
 		params = params.without("rpc.version")
