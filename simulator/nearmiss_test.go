@@ -110,3 +110,40 @@ func TestAbbreviations(t *testing.T) {
 		})
 	}
 }
+
+// TestMissingAccessVLAN: each platform's answer to an access VLAN that does
+// not exist. IOS creates it and says so; EOS and NX-OS take it and leave
+// the VLAN missing; OS10 refuses.
+func TestMissingAccessVLAN(t *testing.T) {
+	cases := []struct {
+		platform, out string
+		created     bool
+		assigned    bool
+	}{
+		{"cisco-ios", "% Access VLAN does not exist. Creating vlan 55\n", true, true},
+		{"arista-eos", "", false, true},
+		{"cisco-nxos", "", false, true},
+		{"dell-os10", "% Error: VLAN 55 does not exist.\n", false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.platform, func(t *testing.T) {
+			s := newServer(t)
+			d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: tc.platform})
+			port := d.Spec().Ports[0]
+			tm := shell(t, d, "admin", "admin", 0)
+			tm.expect(tm.promptRE())
+			tm.cmd("configure terminal")
+			tm.cmd("interface " + port)
+			if out := tm.cmd("switchport access vlan 55"); out != tc.out {
+				t.Errorf("answered %q, want %q", out, tc.out)
+			}
+			running := d.State().Running
+			if _, ok := running.VLANs[55]; ok != tc.created {
+				t.Errorf("VLAN 55 exists: %v, want %v", ok, tc.created)
+			}
+			if got := running.Ports[port].AccessVLAN == 55; got != tc.assigned {
+				t.Errorf("access VLAN set: %v, want %v", got, tc.assigned)
+			}
+		})
+	}
+}

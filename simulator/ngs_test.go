@@ -299,7 +299,8 @@ func ngsCases() []ngsCase {
 					ngs("DELETE_PORT", "port", "ethernet1/1/2"),
 					ngs("SET_NATIVE_VLAN", "port", "ethernet1/1/2", "segmentation_id", "200"),
 					ngs("ADD_NETWORK_TO_TRUNK", "port", "ethernet1/1/2", "segmentation_id", "300"),
-				}, want: map[string]string{"ethernet1/1/2": "trunk vlan=200 native=200 allowed=300"}},
+					ngs("ADD_NETWORK_TO_TRUNK", "port", "ethernet1/1/2", "segmentation_id", "100"),
+				}, want: map[string]string{"ethernet1/1/2": "trunk vlan=200 native=200 allowed=100,300"}},
 				{name: "plug bond", ops: []op{
 					lag("ethernet1/1/3", "ethernet1/1/4"),
 					ngs("SET_NATIVE_VLAN_BOND", "bond", "port-channel10", "segmentation_id", "200"),
@@ -311,6 +312,9 @@ func ngsCases() []ngsCase {
 				{name: "unplug trunk", ops: []op{
 					ngs("DELETE_NATIVE_VLAN", "port", "ethernet1/1/2"),
 					ngs("REMOVE_NETWORK_FROM_TRUNK", "port", "ethernet1/1/2", "segmentation_id", "300"),
+				}, want: map[string]string{"ethernet1/1/2": "trunk vlan=1 native=1 allowed=100"}},
+				{name: "unplug the last trunk VLAN", ops: []op{
+					ngs("REMOVE_NETWORK_FROM_TRUNK", "port", "ethernet1/1/2", "segmentation_id", "100"),
 				}, want: map[string]string{"ethernet1/1/2": "trunk vlan=1 native=1 allowed=none"}},
 				{name: "unplug bond", ops: []op{
 					ngs("DELETE_NATIVE_VLAN_BOND", "bond", "port-channel10"),
