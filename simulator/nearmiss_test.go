@@ -117,8 +117,8 @@ func TestAbbreviations(t *testing.T) {
 func TestMissingAccessVLAN(t *testing.T) {
 	cases := []struct {
 		platform, out string
-		created     bool
-		assigned    bool
+		created       bool
+		assigned      bool
 	}{
 		{"cisco-ios", "% Access VLAN does not exist. Creating vlan 55\n", true, true},
 		{"arista-eos", "", false, true},
