@@ -119,7 +119,7 @@ func TestCleanup(t *testing.T) {
 		dpu := NewOVSSwitch(t, lab, "dpu", OVSConfig{})
 		dpu.AddServer(t, "pf0hpf")
 		Trunk(t, sw, "trunk0", dpu, "p0")
-		sw.AddBondedServer(t, "bond", ActiveBackup, false, "swp3", "swp4")
+		sw.AddBondedServer(t, "bond", Bond{Mode: ActiveBackup}, "swp3", "swp4")
 		sw.SSH().MustRun(t, "true")
 		StartCapture(t, sw.NS(), "trunk0")
 		tr = trace(lab, sw.Mgmt())

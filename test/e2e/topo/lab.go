@@ -40,6 +40,7 @@ type Lab struct {
 
 	mu       sync.Mutex
 	closed   bool
+	halted   bool // stopProcs ran: start refuses new processes
 	netns    []*Netns
 	links    []string // root-namespace links, deleted at Close
 	procs    []*proc

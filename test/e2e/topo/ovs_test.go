@@ -81,14 +81,14 @@ func TestOVSBondedServer(t *testing.T) {
 	sw.Vsctl(t, "set", "port", "swp1", "tag=100")
 
 	t.Run("active-backup", func(t *testing.T) {
-		srv := sw.AddBondedServer(t, "ab", ActiveBackup, false, "swp2", "swp3")
+		srv := sw.AddBondedServer(t, "ab", Bond{Mode: ActiveBackup}, "swp2", "swp3")
 		sw.Vsctl(t, "set", "port", "swp2", "tag=100", "--", "set", "port", "swp3", "tag=100")
 		Reachable(t, s1.NS, srv.IP)
 		sw.Vsctl(t, "set", "port", "swp2", "tag=200", "--", "set", "port", "swp3", "tag=200")
 		Blocked(t, s1.NS, srv.IP)
 	})
 	t.Run("lacp", func(t *testing.T) {
-		srv := sw.AddBondedServer(t, "lacp", BalanceTCP, true, "swp4", "swp5")
+		srv := sw.AddBondedServer(t, "lacp", Bond{Mode: BalanceTCP, LACP: true}, "swp4", "swp5")
 		sw.Vsctl(t, "set", "port", "swp4", "tag=100", "--", "set", "port", "swp5", "tag=100")
 		// Individual ports get no LACP answer, so the server's bond stays down.
 		Blocked(t, s1.NS, srv.IP)

@@ -40,7 +40,7 @@ func (l *Lab) start(ns *Netns, logFile string, env []string, argv ...string) (*p
 	p := &proc{name: strings.Join(argv, " "), logFile: logFile, cmd: cmd, done: make(chan struct{})}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.closed {
+	if l.closed || l.halted {
 		return nil, fault.New(fault.Invalid, "lab %s is closed", l.prefix)
 	}
 	if err := cmd.Start(); err != nil {
@@ -52,6 +52,18 @@ func (l *Lab) start(ns *Netns, logFile string, env []string, argv ...string) (*p
 	}()
 	l.procs = append(l.procs, p)
 	return p, nil
+}
+
+// stopProcs stops every process the lab started and refuses to start
+// more, leaving the rest of the lab for Close.
+func (l *Lab) stopProcs() {
+	l.mu.Lock()
+	l.halted = true
+	procs := append([]*proc(nil), l.procs...)
+	l.mu.Unlock()
+	for i := len(procs) - 1; i >= 0; i-- {
+		procs[i].stop()
+	}
 }
 
 // pid is the process id.
@@ -67,7 +79,9 @@ func (p *proc) exited() bool {
 	}
 }
 
-// stop sends SIGTERM, then SIGKILL after stopGrace, and waits for the exit.
+// stop sends SIGTERM, then after stopGrace SIGKILL to the process group
+// the process leads (start made it a group of its own: the UML kernel's
+// helper processes are in it), and waits for the exit.
 func (p *proc) stop() {
 	if p.exited() {
 		return
@@ -78,7 +92,7 @@ func (p *proc) stop() {
 		return
 	case <-time.After(stopGrace):
 	}
-	_ = p.cmd.Process.Kill()
+	_ = syscall.Kill(-p.pid(), syscall.SIGKILL)
 	<-p.done
 }
 

@@ -49,7 +49,11 @@ func (s SSHTarget) Run(ctx context.Context, cmd string) (string, error) {
 	if err != nil {
 		conn.Close()
 		k := fault.Unreachable
-		if strings.Contains(err.Error(), "unable to authenticate") {
+		var keyErr *knownhosts.KeyError
+		switch {
+		case errors.As(err, &keyErr):
+			k = fault.HostKey
+		case strings.Contains(err.Error(), "unable to authenticate"):
 			k = fault.Auth
 		}
 		return "", fault.Wrap(k, err, "log in as %s", s.User).WithDevice(s.Addr)

@@ -239,25 +239,33 @@ func Trunk(t testing.TB, a *OVSSwitch, aPort string, b *OVSSwitch, bPort string)
 	}
 }
 
-// BondMode is an OVS bond_mode for AddBondedServer.
+// BondMode is an OVS bond_mode for a bonded server.
 type BondMode string
 
 // The bond modes a bonded server can use. ActiveBackup needs nothing on
-// the switch side; BalanceTCP needs LACP there (set lacp=active on the
-// switch's bond), which is what LAG tests configure.
+// the switch side; BalanceTCP needs LACP on both sides, which is what LAG
+// tests configure on the switch.
 const (
 	ActiveBackup BondMode = "active-backup"
 	BalanceSLB   BondMode = "balance-slb"
 	BalanceTCP   BondMode = "balance-tcp"
 )
 
-// AddBondedServer cables a server with one link to each of ports. The
-// server runs its own OVS, bonding its links (eth0, eth1, ...) as "bond0"
-// in mode on bridge br0, with its address on br0's internal interface and
-// LACP active when lacp is set. The switch ports are added to the
-// switch's bridge individually, with no VLAN settings: making them a LAG
-// is the driver's job.
-func (s *OVSSwitch) AddBondedServer(t testing.TB, name string, mode BondMode, lacp bool, ports ...string) Server {
+// Bond is how a bonded server bonds its links.
+type Bond struct {
+	Mode BondMode
+	// LACP makes the server's bond run LACP (active, fast timer); its
+	// links then carry traffic only once the switch's side answers.
+	LACP bool
+}
+
+// AddBondedServer cables a server "<prefix>-<switch>-<name>" with one link
+// to each of ports. The server runs its own OVS, bonding its links (eth0,
+// eth1, ...) as "bond0" on its bridge br0, and has its address on br0's
+// internal interface. The switch ports are added to the switch's bridge
+// individually, with no VLAN settings: making them a LAG is the driver's
+// job.
+func (s *OVSSwitch) AddBondedServer(t testing.TB, name string, bond Bond, ports ...string) Server {
 	t.Helper()
 	if len(ports) < 2 {
 		t.Fatalf("topo: bonded server %s needs at least two ports, got %v", name, ports)
@@ -300,8 +308,8 @@ func (s *OVSSwitch) AddBondedServer(t testing.TB, name string, mode BondMode, la
 		t.Fatalf("topo: bonded server %s: %v", srv.Name, err)
 	}
 	args := append([]string{"add-bond", Bridge, "bond0"}, members...)
-	args = append(args, "bond_mode="+string(mode))
-	if lacp {
+	args = append(args, "bond_mode="+string(bond.Mode))
+	if bond.LACP {
 		// Fast LACP: the bond comes up about a second after the switch
 		// side answers, rather than after the slow 30 s exchange.
 		args = append(args, "lacp=active", "other_config:lacp-time=fast")

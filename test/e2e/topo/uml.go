@@ -147,6 +147,7 @@ type SharedUML struct {
 	sw      *UMLSwitch
 	err     error
 	login   bool // the test user has logged in once
+	closing bool // Close has begun: a boot not yet under way must not start
 }
 
 // NewSharedUML returns a SharedUML that boots with cfg on Prewarm or the
@@ -181,10 +182,18 @@ func (s *SharedUML) begin() {
 		lab, err := openLab(defaultLeases)
 		var sw *UMLSwitch
 		if err == nil {
+			s.mu.Lock()
+			s.lab = lab
+			if s.closing {
+				err = fault.New(fault.Invalid, "the shared UML switch was closed while it booted")
+			}
+			s.mu.Unlock()
+		}
+		if err == nil {
 			sw, err = bootUML(lab, s.cfg)
 		}
 		s.mu.Lock()
-		s.lab, s.sw, s.err = lab, sw, err
+		s.sw, s.err = sw, err
 		s.mu.Unlock()
 		close(s.ready)
 	}()
@@ -222,13 +231,28 @@ func (s *SharedUML) Get(t testing.TB) *UMLSwitch {
 	return s.sw
 }
 
-// Close shuts the guest down (waiting for a boot in progress) and removes
-// its lab.
+// Close shuts the guest down and removes its lab. A boot still in
+// progress (Prewarm in a run whose UML tests were filtered out) is cut
+// short: the guest is killed, the boot fails, and Close cleans up after it.
 func (s *SharedUML) Close() error {
 	s.mu.Lock()
 	ready := s.ready
 	s.mu.Unlock()
-	if ready != nil {
+	if ready == nil {
+		return nil
+	}
+	s.mu.Lock()
+	s.closing = true
+	lab := s.lab
+	s.mu.Unlock()
+	select {
+	case <-ready:
+	default:
+		// Either the boot has its lab (then stopping its processes makes it
+		// fail at once) or it sees closing before it starts any.
+		if lab != nil {
+			lab.stopProcs()
+		}
 		<-ready
 	}
 	s.mu.Lock()
