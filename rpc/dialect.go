@@ -174,8 +174,6 @@ func jsonTypeName(t reflect.Type) string {
 		return "a number"
 	case reflect.Slice, reflect.Array:
 		return "a list"
-	case reflect.Pointer:
-		return jsonTypeName(t.Elem()) + " or null"
 	}
 	return "an object"
 }
