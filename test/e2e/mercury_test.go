@@ -26,7 +26,7 @@ type device struct {
 
 // writeInventory writes a Mercury configuration for devs into a new
 // directory and returns its path and the drivers directory it names.
-func writeInventory(t *testing.T, server string, devs ...device) (cfgPath, driversDir string) {
+func writeInventory(t testing.TB, server string, devs ...device) (cfgPath, driversDir string) {
 	t.Helper()
 	dir := t.TempDir()
 	var wasms []string
