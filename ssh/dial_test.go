@@ -217,11 +217,14 @@ func TestIdleTimeout(t *testing.T) {
 }
 
 func TestKeepalive(t *testing.T) {
-	e := newEnv(t, Options{Keepalive: 100 * time.Millisecond})
+	// The interval is also the reply window: generous enough that a loaded
+	// machine's sshd answers in time, short enough to see two rounds.
+	const interval = 2 * time.Second
+	e := newEnv(t, Options{Keepalive: interval})
 	tg := e.target()
 	e.exec(t, tg, "true")
 	// Keepalives are answered: the connection stays.
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(2*interval + interval/2)
 	if st := e.pool.Stats().Devices[devName]; st.Connections != 1 {
 		t.Fatalf("a healthy connection was closed: %+v", st)
 	}
