@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -189,7 +190,7 @@ func (s *Server) serveRPC(w http.ResponseWriter, r *http.Request) {
 		if ae.Status >= 500 {
 			lvl = slog.LevelError
 		}
-		log.Log(r.Context(), lvl, "rpc authentication refused", "strategy", s.auth.Strategy(), "user", ae.User,
+		log.Log(r.Context(), lvl, "rpc authentication refused", "strategy", s.auth.Strategy(), "user", clip(ae.User, 256),
 			"status", ae.Status, "reason", errText(ae.Err))
 		if ae.Challenge {
 			w.Header().Set("WWW-Authenticate", basicRealm)
@@ -332,7 +333,7 @@ func (s *Server) logCall(ctx context.Context, log *slog.Logger, p Principal, o o
 	}
 	lvl := slog.LevelInfo
 	if e := o.werr; e != nil {
-		attrs = append(attrs, "code", e.code, "kind", e.kind.String(), "error", e.message)
+		attrs = append(attrs, "code", e.code, "kind", e.kind.String(), "error", clip(e.message, 1024))
 		if e.cause != nil {
 			var fe *fault.Error
 			if errors.As(e.cause, &fe) && fe.Device != "" {
@@ -404,6 +405,18 @@ func newRequestID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("mer-%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// clip shortens s to at most n bytes (on a rune boundary) for the log: a
+// method name or user name is whatever the caller sent.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func errText(err error) string {
