@@ -179,6 +179,9 @@ func (d *Driver) fill() {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), poolFillTimeout)
 		inst, err := d.instantiate(ctx)
+		if err == nil {
+			err = d.warm(ctx, inst)
+		}
 		cancel()
 		if err != nil {
 			d.e.opts.Logger.Error("driver pool: instantiate failed", "driver", d.name, "err", err)
@@ -196,6 +199,30 @@ func (d *Driver) fill() {
 			return
 		}
 	}
+}
+
+// discard closes an instance after its operation, off the request path:
+// releasing its linear memory is work the caller need not wait for.
+// cleanup waits for discards in progress.
+func (d *Driver) discard(inst *instance) {
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		inst.close()
+	}()
+}
+
+// warm runs describe once on a new pooled instance, off the request path,
+// so the Go runtime's first-call costs (heap growth, encoding/json's type
+// caches) are paid before a request arrives. describe carries no device
+// data, so the instance stays fresh: nothing of one operation reaches
+// another.
+func (d *Driver) warm(ctx context.Context, inst *instance) error {
+	_, err := d.run(ctx, inst, hostfuncs.CallOptions{Op: abi.OpDescribe, Input: []byte("{}")})
+	if err != nil {
+		inst.close()
+	}
+	return err
 }
 
 // get returns a fresh instance: a pre-warmed one, or a new one on a miss.
@@ -286,7 +313,7 @@ func (d *Driver) invoke(ctx context.Context, call hostfuncs.CallOptions) (Reply,
 		d.e.metrics.failed(d.name, call.Op, fault.KindOf(err))
 		return Reply{}, withDevice(err, call.Device)
 	}
-	defer inst.close()
+	defer d.discard(inst)
 	start := time.Now()
 	r, err := d.run(ctx, inst, call)
 	d.e.metrics.invoked(d.name, call.Op, err, time.Since(start))
