@@ -26,6 +26,7 @@ const (
 
 var settings = map[string]string{}
 
+// tcase is a drivertest.Case, written positionally in the table below.
 type tcase struct {
 	name    string
 	op      string
@@ -101,63 +102,13 @@ func load(t *testing.T, name string) drivertest.Script {
 	return s
 }
 
-func check(t *testing.T, tc tcase, status int32, out []byte) {
-	t.Helper()
-	if tc.errKind != "" {
-		var er abi.ErrorReply
-		json.Unmarshal(out, &er)
-		if status != abi.StatusError || er.Kind != tc.errKind {
-			t.Fatalf("status %d output %s, want error of kind %s", status, out, tc.errKind)
-		}
-		return
+// TestCases runs the case table natively and on the compiled module.
+func TestCases(t *testing.T) {
+	table := make([]drivertest.Case, len(cases))
+	for i, c := range cases {
+		table[i] = drivertest.Case{Name: c.name, Op: c.op, Req: c.req, Script: c.script, Want: c.want, ErrKind: c.errKind}
 	}
-	if status != abi.StatusOK {
-		t.Fatalf("status %d: %s", status, out)
-	}
-	got := reflect.New(reflect.TypeOf(tc.want).Elem()).Interface()
-	if err := json.Unmarshal(out, got); err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, tc.want) {
-		t.Fatalf("got  %+v\nwant %+v", got, tc.want)
-	}
-}
-
-// TestNative runs the driver's Go code against scripted devices.
-func TestNative(t *testing.T) {
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			dev := drivertest.NewDevice(t, "lb-1", load(t, tc.script))
-			in, _ := json.Marshal(tc.req)
-			status, out := sdk.Dispatch(drivertest.Host(dev, settings), tc.op, in)
-			check(t, tc, status, out)
-			dev.Check()
-		})
-	}
-}
-
-// TestCompiled runs the same cases on the compiled module in the runtime.
-func TestCompiled(t *testing.T) {
-	r := drivertest.NewRunner(t, wasmbuild.Driver(t, "linux-bridge"), wasmbuild.CacheDir(t))
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			dev := drivertest.NewDevice(t, "lb-1", load(t, tc.script))
-			var raw json.RawMessage
-			err := r.Run(dev, settings, tc.op, tc.req, &raw)
-			if tc.errKind != "" {
-				if err == nil {
-					t.Fatalf("succeeded, want %s error", tc.errKind)
-				}
-				check(t, tc, abi.StatusError, []byte(`{"kind":"`+kindName(err)+`"}`))
-			} else {
-				if err != nil {
-					t.Fatal(err)
-				}
-				check(t, tc, abi.StatusOK, raw)
-			}
-			dev.Check()
-		})
-	}
+	drivertest.RunCases(t, wasmbuild.Driver(t, "linux-bridge"), wasmbuild.CacheDir(t), settings, table)
 }
 
 // TestErrorMessages checks that a failure carries the device's own words
