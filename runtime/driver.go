@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ type Driver struct {
 	sha256   string
 	compiled wazero.CompiledModule
 	desc     abi.Description
+	port     *regexp.Regexp // desc.PortPattern, anchored
 
 	slots chan struct{}  // bounds instances in flight
 	ready chan *instance // pre-warmed instances
@@ -53,6 +55,10 @@ func (d *Driver) Path() string { return d.path }
 
 // Description returns what the driver's describe operation returned.
 func (d *Driver) Description() abi.Description { return d.desc }
+
+// PortPattern matches a whole port name the driver accepts, compiled once
+// at load from its description's port_pattern.
+func (d *Driver) PortPattern() *regexp.Regexp { return d.port }
 
 // Close releases a driver returned by LoadFile.
 func (d *Driver) Close(ctx context.Context) {
@@ -131,6 +137,11 @@ func (d *Driver) probe(ctx context.Context) error {
 	if problems := validateDescription(d.name, d.desc); len(problems) > 0 {
 		return fault.New(fault.Driver, "driver %s refused: %s", d.name, strings.Join(problems, "; "))
 	}
+	port, err := regexp.Compile("^(?:" + d.desc.PortPattern + ")$")
+	if err != nil {
+		return fault.New(fault.Driver, "driver %s refused: port_pattern %q: %v", d.name, d.desc.PortPattern, err)
+	}
+	d.port = port
 	return nil
 }
 

@@ -28,7 +28,7 @@ func rssKiB(tb testing.TB) int {
 }
 
 // BenchmarkMemory reports the process RSS with the in-tree drivers loaded
-// and their pools warm, and the RSS each extra live instance costs.
+// and their pools warm, and the RSS each extra live, warmed instance costs.
 func BenchmarkMemory(b *testing.B) {
 	ctx := context.Background()
 	wasm := wasmbuild.Driver(b, "ovs")
@@ -51,6 +51,9 @@ func BenchmarkMemory(b *testing.B) {
 		var insts []*instance
 		for range n {
 			inst, err := d.instantiate(ctx)
+			if err == nil {
+				err = d.warm(ctx, inst) // as the pool keeps them
+			}
 			if err != nil {
 				b.Fatal(err)
 			}

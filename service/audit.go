@@ -22,7 +22,6 @@ type Record struct {
 	Device     string          `json:"device,omitempty"`
 	Port       string          `json:"port,omitempty"`
 	Intent     any             `json:"intent,omitempty"`
-	Before     any             `json:"before,omitempty"`
 	Commands   []string        `json:"commands,omitempty"`
 	Changed    bool            `json:"changed"`
 	Saved      bool            `json:"saved"`
@@ -66,7 +65,6 @@ func (s *Service) record(rec *Record) {
 		slog.String("device", rec.Device),
 		slog.String("port", rec.Port),
 		slog.Any("intent", rec.Intent),
-		slog.Any("before", rec.Before),
 		slog.Any("commands", rec.Commands),
 		slog.Bool("changed", rec.Changed),
 		slog.Bool("saved", rec.Saved),
@@ -83,15 +81,14 @@ func (s *Service) record(rec *Record) {
 
 // Subscribe returns a channel of every finished operation's record, from
 // now on, and a function that ends the subscription. A subscriber that
-// falls more than 256 records behind misses records (never blocks the
-// service); Dropped reports how many.
+// falls more than 256 records behind misses the records it has no room for:
+// the feed never blocks an operation.
 func (s *Service) Subscribe() (<-chan Record, func()) { return s.events.subscribe() }
 
 // feed fans audit records out to subscribers.
 type feed struct {
 	mu   sync.Mutex
 	subs map[chan Record]struct{}
-	lost int
 }
 
 func newFeed() *feed { return &feed{subs: map[chan Record]struct{}{}} }
@@ -119,7 +116,6 @@ func (f *feed) publish(r Record) {
 		select {
 		case ch <- r:
 		default:
-			f.lost++
 		}
 	}
 }

@@ -117,11 +117,6 @@ func (s *Service) UpdatePort(ctx context.Context, c Caller, r UpdatePortRequest)
 	if r.NativeVLAN != nil {
 		vlans = append([]int{*r.NativeVLAN}, vlans...)
 	}
-	for _, v := range vlans {
-		if err := checkVLANRange("VLAN", v); err != nil {
-			return UpdatePortResult{}, s.refused(rec, fault.Wrap(fault.Invalid, err, "").WithDevice(dev.Name))
-		}
-	}
 	if err := checkVLANs(st.cfg, dev, "update_port", r.SwitchID, vlans); err != nil {
 		return UpdatePortResult{}, s.refused(rec, err)
 	}

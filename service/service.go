@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"regexp"
 	"sort"
 	"sync/atomic"
 	"time"
@@ -105,11 +104,20 @@ func (s *Service) resolve(cfg *inventory.Config, switchID string) (inventory.Dev
 	return d, nil
 }
 
-// driverInfo returns the description of the device's driver.
-func (s *Service) driverInfo(d inventory.Device) (abi.Description, error) {
+// driver returns the device's loaded driver.
+func (s *Service) driver(d inventory.Device) (*mruntime.Driver, error) {
 	drv, ok := s.engine.Driver(d.Driver)
 	if !ok {
-		return abi.Description{}, fault.New(fault.Unsupported, "driver %q of device %s is not loaded", d.Driver, d.Name).WithDevice(d.Name)
+		return nil, fault.New(fault.Unsupported, "driver %q of device %s is not loaded", d.Driver, d.Name).WithDevice(d.Name)
+	}
+	return drv, nil
+}
+
+// driverInfo returns the description of the device's driver.
+func (s *Service) driverInfo(d inventory.Device) (abi.Description, error) {
+	drv, err := s.driver(d)
+	if err != nil {
+		return abi.Description{}, err
 	}
 	return drv.Description(), nil
 }
@@ -121,12 +129,11 @@ func (s *Service) port(d inventory.Device, field, raw string, changing bool) (st
 		return "", fault.Wrap(fault.Invalid, err, "").WithDevice(d.Name)
 	}
 	p := d.RewritePort(raw)
-	info, err := s.driverInfo(d)
+	drv, err := s.driver(d)
 	if err != nil {
 		return "", err
 	}
-	re, _ := regexp.Compile("^(?:" + info.PortPattern + ")$")
-	if err := checkPortName(field, p, re, d.Driver); err != nil {
+	if err := checkPortName(field, p, drv.PortPattern(), d.Driver); err != nil {
 		return "", fault.Wrap(fault.Invalid, err, "").WithDevice(d.Name)
 	}
 	if changing && d.IsProtected(p) {

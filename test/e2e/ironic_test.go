@@ -129,7 +129,7 @@ func TestIronicClient(t *testing.T) {
 		t.Fatalf("htpasswd: %v\n%s", err, out)
 	}
 	port := freePort(t)
-	cfg, drivers := writeInventory(t, fmt.Sprintf(`  listen: 127.0.0.1:%d
+	cfg, _ := writeInventory(t, fmt.Sprintf(`  listen: 127.0.0.1:%d
   auth:
     strategy: http_basic
     htpasswd_file: %s
@@ -140,9 +140,6 @@ func TestIronicClient(t *testing.T) {
 		name: "tor-1", mac: "52:54:00:aa:00:10", driver: "ovs", sw: sw.SSH(),
 		extra: "    idle_vlan: 999\n    options:\n      db: " + strings.TrimPrefix(sw.DB(), "unix:") + "\n",
 	})
-	// The drivers directory goes into the configuration too.
-	b, _ := os.ReadFile(cfg)
-	os.WriteFile(cfg, []byte(strings.Replace(string(b), "server:\n", "server:\n  drivers_dir: "+drivers+"\n", 1)), 0o644)
 	startServe(t, mercuryBinary(t), cfg, port)
 
 	call := func(method string, kw map[string]any) ironicReply {

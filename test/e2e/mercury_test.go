@@ -24,15 +24,15 @@ type device struct {
 	extra             string // more YAML lines for the device, indented 4 spaces
 }
 
-// writeInventory writes a Mercury configuration for devs into a new
-// directory and returns its path and the drivers directory it names.
+// writeInventory writes a Mercury configuration for devs, with server
+// (YAML lines under server:, indented 2 spaces) and drivers_dir set to a
+// directory holding the drivers devs use; it returns both paths.
 func writeInventory(t testing.TB, server string, devs ...device) (cfgPath, driversDir string) {
 	t.Helper()
 	dir := t.TempDir()
 	var wasms []string
 	seen := map[string]bool{}
 	var b strings.Builder
-	fmt.Fprintf(&b, "server:\n%s", server)
 	b.WriteString("devices:\n")
 	for _, d := range devs {
 		pw := filepath.Join(dir, d.name+".password")
@@ -47,11 +47,13 @@ func writeInventory(t testing.TB, server string, devs ...device) (cfgPath, drive
 			wasms = append(wasms, wasmbuild.Driver(t, d.driver))
 		}
 	}
+	driversDir = wasmbuild.Dir(t, wasms...)
+	yaml := fmt.Sprintf("server:\n  drivers_dir: %s\n%s%s", driversDir, server, b.String())
 	cfgPath = filepath.Join(dir, "mercury.yaml")
-	if err := os.WriteFile(cfgPath, []byte(b.String()), 0o644); err != nil {
+	if err := os.WriteFile(cfgPath, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return cfgPath, wasmbuild.Dir(t, wasms...)
+	return cfgPath, driversDir
 }
 
 // newService starts Mercury's service on the configuration at cfgPath.
