@@ -54,10 +54,11 @@ func Serve(ctx context.Context, specs []DeviceSpec, w io.Writer, secretsDir stri
 
 // WriteInventory writes a YAML inventory snippet (a "devices:" list) that
 // points Mercury at every device: name, MAC, driver (the platform name),
-// address, port, username, password_file, enable_secret_file and the
-// known_hosts line of its host key. The first user's password and the
-// enable secret are written to NAME.password and NAME.enable in
-// secretsDir, mode 0600, which must exist.
+// address, port, username, password_file, enable_secret_file and
+// known_hosts. The first user's password, the enable secret and the
+// known_hosts line of the device's host key are written to NAME.password,
+// NAME.enable and NAME.known_hosts in secretsDir, mode 0600, which must
+// exist.
 func (s *Server) WriteInventory(w io.Writer, secretsDir string) error {
 	if secretsDir == "" {
 		return fault.New(fault.Invalid, "inventory: a directory for the password files is required")
@@ -89,7 +90,11 @@ func (s *Server) WriteInventory(w io.Writer, secretsDir string) error {
 			}
 			field("enable_secret_file", strconv.Quote(p))
 		}
-		field("host_key", strconv.Quote(d.KnownHostsLine()))
+		kh, err := writeSecret(secretsDir, d.Name()+".known_hosts", d.KnownHostsLine())
+		if err != nil {
+			return err
+		}
+		field("known_hosts", strconv.Quote(kh))
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fault.Wrap(fault.Internal, err, "write inventory")

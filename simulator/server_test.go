@@ -352,14 +352,18 @@ func TestInventory(t *testing.T) {
 	}
 	inv := b.String()
 	for _, d := range s.Devices() {
+		kh := filepath.Join(dir, d.Name()+".known_hosts")
 		for _, want := range []string{`name: "` + d.Name() + `"`, fmt.Sprintf("port: %d", d.Port()), d.MAC(), `driver: "` + d.Platform() + `"`,
-			strings.ReplaceAll(d.KnownHostsLine(), `"`, `\"`)} {
+			`known_hosts: "` + kh + `"`} {
 			if !strings.Contains(inv, want) {
 				t.Errorf("inventory lacks %q:\n%s", want, inv)
 			}
 		}
+		if b, err := os.ReadFile(kh); err != nil || strings.TrimSpace(string(b)) != d.KnownHostsLine() {
+			t.Errorf("%s holds %q (%v), want %q", kh, b, err, d.KnownHostsLine())
+		}
 	}
-	for _, f := range []string{"eos-1.password", "ios-1.password", "ios-1.enable"} {
+	for _, f := range []string{"eos-1.password", "ios-1.password", "ios-1.enable", "eos-1.known_hosts"} {
 		st, err := os.Stat(filepath.Join(dir, f))
 		if err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v, mode %v; want a 0600 file", f, err, st.Mode())

@@ -28,6 +28,7 @@ func commands() []command {
 		{"version", "print the version and the driver ABI version", runVersion},
 		{"driver", "inspect a driver (.wasm): driver inspect FILE", runDriver},
 		{"config", "check a configuration file: config check FILE", runConfig},
+		{"simulate", "run simulated switches and print their inventory", runSimulate},
 	}
 }
 
