@@ -34,6 +34,11 @@ is:
   mercury simulate --config-out /tmp/sim.yaml &
   mercury serve --config /tmp/sim.yaml
 
+With --serve, Mercury itself runs in the same process on that configuration,
+exactly as 'mercury serve' would (the quick start: 'make run'). Without
+--devices it then starts one device for each platform whose driver is in
+--drivers-dir (built by 'make drivers').
+
 Flags:`
 
 // defaultSimulated is one device of each simulated platform.
@@ -49,6 +54,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	out := fs.String("config-out", "", "write a complete configuration to this file instead of printing the devices")
 	drivers := fs.String("drivers-dir", "build/drivers", "server.drivers_dir of the --config-out file")
 	listen := fs.String("listen", "127.0.0.1:8089", "server.listen of the --config-out file")
+	serve := fs.Bool("serve", false, "also serve Mercury's API on the devices, in this process")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -58,6 +64,15 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "mercury simulate: unexpected argument %q (run 'mercury simulate --help')\n", fs.Arg(0))
 		return 2
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *serve && !set["devices"] {
+		var err error
+		if *devices, err = builtPlatforms(*drivers); err != nil {
+			fmt.Fprintf(stderr, "mercury simulate: %v\n", err)
+			return 1
+		}
 	}
 	specs, err := parseSimulated(*devices)
 	if err != nil {
@@ -73,6 +88,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		defer os.RemoveAll(d)
 		*dir = d
 	}
+	if *serve && *out == "" {
+		*out = filepath.Join(*dir, "mercury.yaml")
+	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	sim, err := startSimulated(specs, *dir, *out, *drivers, *listen, stdout, log)
 	if err != nil {
@@ -83,6 +101,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	for _, d := range sim.Devices() {
 		fmt.Fprintf(stderr, "simulating %s (%s) on %s, switch_id %s\n", d.Name(), d.Platform(), d.Addr(), d.MAC())
 	}
+	if *serve {
+		return runServe(ctx, []string{"--config", *out}, stdout, stderr)
+	}
 	if *out != "" {
 		fmt.Fprintf(stderr, "configuration written to %s; stop with Ctrl-C\n", *out)
 	}
@@ -92,6 +113,22 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return 1
 	}
 	return 0
+}
+
+// builtPlatforms lists, as a --devices value, the simulated platforms whose
+// driver is built in driversDir.
+func builtPlatforms(driversDir string) (string, error) {
+	var have []string
+	for _, p := range platform.Names() {
+		if _, err := os.Stat(filepath.Join(driversDir, p+".wasm")); err == nil {
+			have = append(have, p)
+		}
+	}
+	if len(have) == 0 {
+		return "", fmt.Errorf("no driver for a simulated platform (%s) in %s: build them with 'make drivers', or point --drivers-dir at them",
+			strings.Join(platform.Names(), ", "), driversDir)
+	}
+	return strings.Join(have, ","), nil
 }
 
 // parseSimulated reads PLATFORM[=COUNT],... into device specs named after

@@ -137,3 +137,11 @@ func TestSimulateBadDevices(t *testing.T) {
 		}
 	}
 }
+
+func TestSimulateServeNeedsDrivers(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"simulate", "--serve", "--drivers-dir", t.TempDir()}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "build them with 'make drivers'") {
+		t.Errorf("exit %d, %q", code, errb.String())
+	}
+}
