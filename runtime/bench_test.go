@@ -54,18 +54,32 @@ func BenchmarkCompileCached(b *testing.B) {
 // BenchmarkStartup loads a drivers directory holding the in-tree drivers
 // from a warm compile cache: what `mercury serve` does before it listens.
 func BenchmarkStartup(b *testing.B) {
-	dir := wasmbuild.Dir(b, wasmbuild.Driver(b, "ovs"))
-	cache := wasmbuild.CacheDir(b)
-	ctx := context.Background()
-	for b.Loop() {
-		e, err := mruntime.New(ctx, mruntime.Options{CacheDir: cache, PoolSize: -1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := e.LoadDir(ctx, dir); err != nil {
-			b.Fatal(err)
-		}
-		e.Close(ctx)
+	for _, bc := range []struct {
+		name    string
+		drivers []string
+	}{
+		{"1-driver", []string{"ovs"}},
+		{"2-drivers", []string{"ovs", "linux-bridge"}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var paths []string
+			for _, n := range bc.drivers {
+				paths = append(paths, wasmbuild.Driver(b, n))
+			}
+			dir := wasmbuild.Dir(b, paths...)
+			cache := wasmbuild.CacheDir(b)
+			ctx := context.Background()
+			for b.Loop() {
+				e, err := mruntime.New(ctx, mruntime.Options{CacheDir: cache, PoolSize: -1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := e.LoadDir(ctx, dir); err != nil {
+					b.Fatal(err)
+				}
+				e.Close(ctx)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -126,15 +127,30 @@ func (e *Engine) LoadDirOnly(ctx context.Context, dir string, only []string) err
 	if err != nil {
 		return err
 	}
+	// Drivers compile and probe concurrently, as many at once as there are
+	// CPUs: with a dozen drivers, loading one after another took longer than
+	// a restart should (docs/performance.md). Errors keep the files' order.
+	loaded := make([]*Driver, len(paths))
+	failed := make([]error, len(paths))
+	sem := make(chan struct{}, max(goruntime.GOMAXPROCS(0), 1))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			loaded[i], failed[i] = e.load(ctx, p)
+		}()
+	}
+	wg.Wait()
 	next := &driverSet{drivers: make(map[string]*Driver, len(paths))}
 	var errs []error
-	for _, p := range paths {
-		d, err := e.load(ctx, p)
-		if err != nil {
-			errs = append(errs, err)
+	for i := range paths {
+		if failed[i] != nil {
+			errs = append(errs, failed[i])
 			continue
 		}
-		next.drivers[d.name] = d
+		next.drivers[loaded[i].name] = loaded[i]
 	}
 	if len(errs) > 0 {
 		for _, d := range next.drivers {

@@ -330,3 +330,47 @@ func TestReloadKeepsRunningOperations(t *testing.T) {
 		t.Fatalf("operation running across the reload failed: %v", err)
 	}
 }
+
+// TestLoadDirConcurrent loads several drivers at once: the good ones would
+// load, but one bad file refuses the whole set, the error names each bad
+// file in name order, and the engine keeps the set it had.
+func TestLoadDirConcurrent(t *testing.T) {
+	src := hostileDir(t)
+	bin, err := os.ReadFile(filepath.Join(src, "hostile.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	// A driver's file name must equal the name it describes, so the copies
+	// named zeta and alpha are refused while hostile loads.
+	for _, n := range []string{"hostile", "zeta", "alpha"} {
+		if err := os.WriteFile(filepath.Join(dir, n+".wasm"), bin, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := newEngine(t, mruntime.Options{})
+	if err := e.LoadDir(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.Driver("hostile")
+	err = e.LoadDir(context.Background(), dir)
+	if err == nil {
+		t.Fatal("a directory with misnamed drivers loaded")
+	}
+	msg := err.Error()
+	a, z := strings.Index(msg, "driver alpha refused"), strings.Index(msg, "driver zeta refused")
+	if a < 0 || z < 0 || a > z || strings.Contains(msg, "driver hostile refused") {
+		t.Fatalf("error should name alpha then zeta, not hostile: %v", err)
+	}
+	if after, _ := e.Driver("hostile"); after != before || len(e.Drivers()) != 1 {
+		t.Fatalf("a refused load changed the driver set: %v", e.Drivers())
+	}
+	os.Remove(filepath.Join(dir, "zeta.wasm"))
+	os.Remove(filepath.Join(dir, "alpha.wasm"))
+	if err := e.LoadDir(context.Background(), dir); err != nil {
+		t.Fatalf("reload of the good driver: %v", err)
+	}
+	if after, _ := e.Driver("hostile"); after == before {
+		t.Fatal("a successful load kept the old driver")
+	}
+}
