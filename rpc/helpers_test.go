@@ -114,6 +114,13 @@ func (f *fakeBackend) GetSwitches(ctx context.Context, c service.Caller) (map[st
 	return f.switches, nil
 }
 
+func (f *fakeBackend) GetAllowedNetworkTypes(ctx context.Context, c service.Caller, r service.NetworkTypesRequest) ([]string, error) {
+	if err := f.record(ctx, "get_allowed_network_types", c, r); err != nil {
+		return nil, err
+	}
+	return []string{"vlan"}, nil
+}
+
 // logBuffer collects JSON log records for assertions.
 type logBuffer struct {
 	mu  sync.Mutex

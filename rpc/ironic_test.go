@@ -64,6 +64,12 @@ func TestIronicSuccess(t *testing.T) {
 			method:  "get_switches",
 			wantCtx: &service.RequestContext{RequestID: "req-3"},
 		},
+		{ // a Mercury method, through the same server and envelope
+			method:   "get_allowed_network_types",
+			wantBody: `{"jsonrpc":"2.0","result":["vlan"],"id":"req-4"}`,
+			wantReq:  service.NetworkTypesRequest{SwitchID: "aa:bb:cc:dd:ee:01"},
+			wantCtx:  &service.RequestContext{RequestID: "req-4"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {

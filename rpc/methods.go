@@ -17,6 +17,7 @@ type Backend interface {
 	UpdateLAG(ctx context.Context, c service.Caller, r service.UpdateLAGRequest) (service.UpdateLAGResult, error)
 	DeleteLAG(ctx context.Context, c service.Caller, r service.DeleteLAGRequest) (service.DeleteLAGResult, error)
 	GetSwitches(ctx context.Context, c service.Caller) (map[string]service.SwitchInfo, error)
+	GetAllowedNetworkTypes(ctx context.Context, c service.Caller, r service.NetworkTypesRequest) ([]string, error)
 }
 
 // methods is every JSON-RPC method Mercury answers. The Ironic dialect's
@@ -36,8 +37,8 @@ func methods() []method {
 			"Failed to delete LAG", deleteLAG),
 		ironic("get_switches", direct, "context",
 			"Failed to get switch information", getSwitches),
-		// The Mercury API joins here, one line each, e.g.
-		// mercury("attach_port", "Failed to attach port", Backend.AttachPort),
+		// The Mercury API, one line each.
+		mercury("get_allowed_network_types", "Failed to get allowed network types", Backend.GetAllowedNetworkTypes),
 	}
 }
 

@@ -256,3 +256,19 @@ func deviceNames(ds ...inventory.Device) []string {
 	sort.Strings(out)
 	return out
 }
+
+// GetAllowedNetworkTypes answers the Mercury method
+// get_allowed_network_types: the network types ("vlan", "vxlan") the
+// driver of the device switch_id names can configure, as its describe
+// says. It reads no device.
+func (s *Service) GetAllowedNetworkTypes(_ context.Context, _ Caller, r NetworkTypesRequest) ([]string, error) {
+	dev, err := s.resolve(s.Config(), r.SwitchID)
+	if err != nil {
+		return nil, err
+	}
+	info, err := s.driverInfo(dev)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{}, info.NetworkTypes...), nil
+}

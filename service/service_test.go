@@ -208,3 +208,32 @@ func TestGetSwitches(t *testing.T) {
 		t.Fatalf("get_switches = %+v", got)
 	}
 }
+
+func TestGetAllowedNetworkTypes(t *testing.T) {
+	s, l := newService(t)
+	for _, tt := range []struct {
+		switchID string
+		want     string     // the types, comma-separated; "" when the call fails
+		kind     fault.Kind // the kind it fails with
+	}{
+		{"aa:bb:cc:dd:ee:01", "vlan", 0},
+		{"tor-1", "vlan", 0},
+		{"tor-9", "", fault.NotFound},
+		{"", "", fault.Invalid},
+		{"tor-1\nshow run", "", fault.Invalid},
+	} {
+		got, err := s.GetAllowedNetworkTypes(context.Background(), service.Caller{}, service.NetworkTypesRequest{SwitchID: tt.switchID})
+		if tt.want == "" {
+			if err == nil || fault.KindOf(err) != tt.kind {
+				t.Errorf("%q: error %v, want kind %s", tt.switchID, err, tt.kind)
+			}
+			continue
+		}
+		if err != nil || strings.Join(got, ",") != tt.want {
+			t.Errorf("%q: %v %v, want %s", tt.switchID, got, err, tt.want)
+		}
+	}
+	if n := l.n.Load(); n != 0 {
+		t.Errorf("get_allowed_network_types reached the device %d times", n)
+	}
+}

@@ -164,3 +164,8 @@ type PortDrift struct {
 	Actual abi.PortState `json:"actual"`
 	Drift  []string      `json:"drift"`
 }
+
+// NetworkTypesRequest is the Mercury method get_allowed_network_types.
+type NetworkTypesRequest struct {
+	SwitchID string `json:"switch_id"`
+}
