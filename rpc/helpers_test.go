@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/service"
 )
 
@@ -119,6 +120,25 @@ func (f *fakeBackend) GetAllowedNetworkTypes(ctx context.Context, c service.Call
 		return nil, err
 	}
 	return []string{"vlan"}, nil
+}
+
+func (f *fakeBackend) IsLinkValid(ctx context.Context, c service.Caller, r service.LinkRequest) (service.Verdict, error) {
+	if err := f.record(ctx, "is_link_valid", c, r); err != nil {
+		return service.Verdict{}, err
+	}
+	no := false
+	return service.Verdict{Valid: &no, Reason: "port swp99 is protected (devices.tor1.protected_ports): Mercury will not change it"}, nil
+}
+
+func (f *fakeBackend) ListDrivers(ctx context.Context, c service.Caller, r service.ListDriversRequest) ([]service.DriverInfo, error) {
+	if err := f.record(ctx, "list_drivers", c, r); err != nil {
+		return nil, err
+	}
+	return []service.DriverInfo{{
+		Description: abi.Description{Name: "ovs", Version: "1.0.0", Operations: []string{"describe", "set_port"},
+			NetworkTypes: []string{"vlan"}, VNICTypes: []string{"baremetal"}, Session: "exec", PortPattern: "[a-z0-9]+"},
+		SHA256: "0123abcd", Devices: []string{"tor1"},
+	}}, nil
 }
 
 // logBuffer collects JSON log records for assertions.

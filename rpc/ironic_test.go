@@ -70,6 +70,16 @@ func TestIronicSuccess(t *testing.T) {
 			wantReq:  service.NetworkTypesRequest{SwitchID: "aa:bb:cc:dd:ee:01"},
 			wantCtx:  &service.RequestContext{RequestID: "req-4"},
 		},
+		{
+			method:  "is_link_valid",
+			wantReq: service.LinkRequest{Link: service.Link{SwitchID: "aa:bb:cc:dd:ee:01", PortID: "swp99", SwitchInfo: "tor1"}},
+			wantCtx: &service.RequestContext{RequestID: "req-5"},
+		},
+		{
+			method:  "list_drivers",
+			wantReq: service.ListDriversRequest{},
+			wantCtx: &service.RequestContext{RequestID: "req-6"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {

@@ -18,6 +18,8 @@ type Backend interface {
 	DeleteLAG(ctx context.Context, c service.Caller, r service.DeleteLAGRequest) (service.DeleteLAGResult, error)
 	GetSwitches(ctx context.Context, c service.Caller) (map[string]service.SwitchInfo, error)
 	GetAllowedNetworkTypes(ctx context.Context, c service.Caller, r service.NetworkTypesRequest) ([]string, error)
+	IsLinkValid(ctx context.Context, c service.Caller, r service.LinkRequest) (service.Verdict, error)
+	ListDrivers(ctx context.Context, c service.Caller, r service.ListDriversRequest) ([]service.DriverInfo, error)
 }
 
 // methods is every JSON-RPC method Mercury answers. The Ironic dialect's
@@ -39,6 +41,8 @@ func methods() []method {
 			"Failed to get switch information", getSwitches),
 		// The Mercury API, one line each.
 		mercury("get_allowed_network_types", "Failed to get allowed network types", Backend.GetAllowedNetworkTypes),
+		mercury("is_link_valid", "Failed to check the link", Backend.IsLinkValid),
+		mercury("list_drivers", "Failed to list drivers", Backend.ListDrivers),
 	}
 }
 

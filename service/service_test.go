@@ -237,3 +237,43 @@ func TestGetAllowedNetworkTypes(t *testing.T) {
 		t.Errorf("get_allowed_network_types reached the device %d times", n)
 	}
 }
+
+func TestIsLinkValid(t *testing.T) {
+	s, l := newService(t)
+	for _, tt := range []struct {
+		link  service.Link
+		valid bool
+		want  string // in the reason
+	}{
+		{service.Link{SwitchID: "aa:bb:cc:dd:ee:01", PortID: "swp1"}, true, ""},
+		{service.Link{SwitchID: "unknown", SwitchInfo: "tor-1", PortID: "swp1"}, true, ""},
+		{service.Link{SwitchID: "aa:bb:cc:dd:ee:99", PortID: "swp1"}, false, "Switch aa:bb:cc:dd:ee:99 could not be found"},
+		{service.Link{SwitchID: "tor-1", PortID: "uplink1"}, false, "port uplink1 is protected (devices.tor-1.protected_ports)"},
+		{service.Link{SwitchID: "tor-1", PortID: "swp1;reboot"}, false, "link.port_id"},
+		{service.Link{SwitchID: "tor-1", PortID: "swp1\nshow run"}, false, "control character"},
+		{service.Link{SwitchID: "tor-1", PortID: ""}, false, "link.port_id is empty"},
+	} {
+		v, err := s.IsLinkValid(context.Background(), service.Caller{}, service.LinkRequest{Link: tt.link})
+		if err != nil || v.Valid == nil || *v.Valid != tt.valid || !strings.Contains(v.Reason, tt.want) || (tt.valid && v.Reason != "") {
+			t.Errorf("%+v: %+v %v; want valid=%v with %q", tt.link, v, err, tt.valid, tt.want)
+		}
+	}
+	if n := l.n.Load(); n != 0 {
+		t.Errorf("is_link_valid reached the device %d times", n)
+	}
+}
+
+func TestListDrivers(t *testing.T) {
+	s, l := newService(t)
+	got, err := s.ListDrivers(context.Background(), service.Caller{}, service.ListDriversRequest{})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	d := got[0]
+	if d.Name != "ovs" || len(d.SHA256) != 64 || strings.Join(d.Devices, ",") != "tor-1" || len(d.Operations) == 0 || d.PortPattern == "" {
+		t.Errorf("list_drivers = %+v", d)
+	}
+	if n := l.n.Load(); n != 0 {
+		t.Errorf("list_drivers reached the device %d times", n)
+	}
+}
