@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/openmercury/mercury/sdk"
+)
+
+// Platform describes how an OS's command line behaves. Patterns are RE2;
+// prompt, question and pager patterns match only at the end of the output
+// read so far, error patterns match any one line of a command's output.
+type Platform struct {
+	// Prompt matches every prompt of the OS (unprivileged, privileged and
+	// configuration modes), for example `(?m)^[\w.-]+(?:\([\w./-]+\))?[>#] ?`.
+	Prompt string
+	// Unprivileged matches a prompt from which Enable must be sent first
+	// (e.g. `>\s*\z`); "" when the OS logs users in privileged.
+	Unprivileged string
+	// ConfigPrompt matches a prompt in any configuration mode.
+	ConfigPrompt string
+	// Enable raises privilege ("enable"); SecretPrompt matches the password
+	// prompt it may show, answered with the device's "enable" secret.
+	Enable       string
+	SecretPrompt string
+	// Paging lines turn output paging off; the host sends them once on
+	// each new shell. More matches a pager prompt left on anyway, which is
+	// answered with a space.
+	Paging []string
+	More   string
+	// ConfigEnter enters configuration mode; ConfigLeave returns to the
+	// privileged prompt from any configuration mode.
+	ConfigEnter string
+	ConfigLeave string
+	// Commit lines are sent in configuration mode after a block, for OSes
+	// whose changes take effect only then; nil for OSes that apply each line.
+	Commit []string
+	// Save writes the running configuration to the startup configuration;
+	// SaveOK, when set, must appear in its output.
+	Save   []string
+	SaveOK string
+	// Confirm answers questions a command may ask before its prompt, such
+	// as IOS's "Destination filename [startup-config]?".
+	Confirm []Answer
+	// Errors match an output line that means the device rejected the
+	// command; Busy match one that means the configuration is locked by
+	// another session (reported with kind "busy", so the caller may retry).
+	Errors []string
+	Busy   []string
+}
+
+// Answer is the reply to a question matching Prompt.
+type Answer struct {
+	Prompt string
+	Reply  string
+}
+
+// compiled holds a Platform's patterns, compiled once.
+type compiled struct {
+	p            Platform
+	prompt       *regexp.Regexp
+	unprivileged *regexp.Regexp
+	config       *regexp.Regexp
+	secret       *regexp.Regexp
+	more         *regexp.Regexp
+	saveOK       *regexp.Regexp
+	confirm      []*regexp.Regexp
+	errors       []*regexp.Regexp
+	busy         []*regexp.Regexp
+	readUntil    string // the pattern ReadUntil waits for: a prompt, a question or a pager
+}
+
+func compile(p Platform) (*compiled, error) {
+	c := &compiled{p: p}
+	var err error
+	one := func(field, pat string) *regexp.Regexp {
+		if pat == "" || err != nil {
+			return nil
+		}
+		re, e := regexp.Compile(pat)
+		if e != nil {
+			err = fmt.Errorf("platform %s %q: %w", field, pat, e)
+		}
+		return re
+	}
+	if p.Prompt == "" {
+		return nil, fmt.Errorf("platform has no prompt pattern")
+	}
+	c.prompt = one("prompt", anchor(p.Prompt))
+	c.unprivileged = one("unprivileged", anchor(p.Unprivileged))
+	c.config = one("config_prompt", anchor(p.ConfigPrompt))
+	c.secret = one("secret_prompt", anchor(p.SecretPrompt))
+	c.more = one("more", anchor(p.More))
+	c.saveOK = one("save_ok", p.SaveOK)
+	alts := []string{p.Prompt}
+	for _, a := range p.Confirm {
+		c.confirm = append(c.confirm, one("confirm", anchor(a.Prompt)))
+		alts = append(alts, a.Prompt)
+	}
+	for _, e := range p.Errors {
+		c.errors = append(c.errors, one("errors", e))
+	}
+	for _, e := range p.Busy {
+		c.busy = append(c.busy, one("busy", e))
+	}
+	if p.SecretPrompt != "" {
+		alts = append(alts, p.SecretPrompt)
+	}
+	if p.More != "" {
+		alts = append(alts, p.More)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.readUntil = ""
+	for i, a := range alts {
+		if i > 0 {
+			c.readUntil += "|"
+		}
+		c.readUntil += anchor(a)
+	}
+	return c, nil
+}
+
+// anchor makes a pattern match only at the end of the output: a prompt or
+// a question is always the last thing a device prints before it waits.
+func anchor(pat string) string {
+	if pat == "" {
+		return ""
+	}
+	return `(?:` + pat + `)\z`
+}
+
+// Shell is the abi.Shell a driver of this platform describes: the host
+// keeps shells at Prompt, sends Paging once and ConfigLeave before pooling.
+func (p Platform) Shell() *sdk.Shell {
+	s := &sdk.Shell{Prompt: p.Prompt, Setup: p.Paging}
+	if p.ConfigLeave != "" {
+		s.Reset = []string{p.ConfigLeave}
+	}
+	return s
+}

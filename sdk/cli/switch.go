@@ -1,0 +1,432 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/openmercury/mercury/sdk"
+)
+
+// Switch is a CLI switch driver as data: Driver turns it into the
+// operations set_port, reset_port, add_network, delete_network, read_port
+// and save.
+type Switch struct {
+	// Info describes the driver; Session and Shell are filled in.
+	Info     sdk.Description
+	Platform Platform
+	// ShowPort prints one port's running configuration ({port} is
+	// replaced); ShowAll prints the whole of it, VLANs included.
+	ShowPort string
+	ShowAll  string
+	// Parse reads running-configuration text (all or one port's part).
+	// Ports it returns must have Exists set.
+	Parse     func(text string) (Running, error)
+	Templates Templates
+}
+
+// Templates are the configuration lines a Switch sends. Placeholders:
+// {port}, {vlan}, {vlans} (a range list), {name}, {text}. A line whose
+// placeholder has no value (a VLAN without a name) is left out.
+type Templates struct {
+	Interface []string // enter the port's configuration: "interface {port}"
+	Access    []string // make it an access port on {vlan}
+	Trunk     []string // make it a trunk; Native/NoNative and the allowed list follow
+	Native    string   // set the trunk's untagged VLAN {vlan}
+	NoNative  string   // remove the trunk's untagged VLAN
+	// Allowed replaces the trunk's tagged list with {vlans}; AllowedNone
+	// empties it. On OSes where the list command adds instead of replacing,
+	// leave Allowed empty and set AllowedAdd and AllowedRemove.
+	Allowed       string
+	AllowedNone   string
+	AllowedAdd    string
+	AllowedRemove string
+	// NativeInAllowed: the OS forwards the native VLAN only when the
+	// allowed list names it too (Cisco-style), so it is added on write and
+	// dropped on read.
+	NativeInAllowed bool
+	Description     string   // "description {text}"
+	Enable          string   // "no shutdown"
+	Disable         string   // "shutdown"
+	CreateVLAN      []string // "vlan {vlan}", "name {name}", "exit"
+	// DefaultVLAN is the access VLAN a port shut by reset_port returns to
+	// (the OS's factory default); 0 means 1.
+	DefaultVLAN int
+	DeleteVLAN  []string // "no vlan {vlan}"
+}
+
+// Driver returns the sdk.Driver the table describes. It panics on a bad
+// table: call it from init.
+func (sw *Switch) Driver() *sdk.Driver {
+	c, err := New(sw.Platform)
+	if err != nil {
+		panic(fmt.Sprintf("driver %s: %v", sw.Info.Name, err))
+	}
+	d := &driver{sw: sw, cli: c}
+	info := sw.Info
+	info.Session = "interactive"
+	info.Shell = sw.Platform.Shell()
+	return &sdk.Driver{
+		Info:          info,
+		SetPort:       d.setPort,
+		ResetPort:     d.resetPort,
+		AddNetwork:    d.addNetwork,
+		DeleteNetwork: d.deleteNetwork,
+		ReadPort:      d.readPort,
+		Save:          d.save,
+	}
+}
+
+type driver struct {
+	sw  *Switch
+	cli *CLI
+}
+
+// vars holds a template's placeholder values.
+type vars map[string]string
+
+// render fills templates, leaving out a line whose placeholder has no
+// value, and refuses a value that could carry more than one command.
+func render(lines []string, v vars) ([]string, error) {
+	var out []string
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		missing := false
+		for k, val := range v {
+			if !strings.Contains(l, "{"+k+"}") {
+				continue
+			}
+			if val == "" {
+				missing = true
+				break
+			}
+			if strings.ContainsAny(val, ";|!\\") || checkLine(val) != nil {
+				return nil, sdk.Invalid("value %q for {%s} contains a character the CLI could read as another command", val, k)
+			}
+			l = strings.ReplaceAll(l, "{"+k+"}", val)
+		}
+		if !missing {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// running reads and parses text from cmd.
+func (d *driver) running(s *Session, cmd string) (Running, error) {
+	out, err := s.Command(cmd)
+	if err != nil {
+		return Running{}, err
+	}
+	r, err := d.sw.Parse(out)
+	if err != nil {
+		return Running{}, sdk.DeviceError("parse %q output: %v", cmd, err)
+	}
+	for name, p := range r.Ports {
+		if d.sw.Templates.NativeInAllowed && p.Mode == sdk.ModeTrunk && p.NativeVLAN != 0 {
+			p.AllowedVLANs = slices.DeleteFunc(slices.Clone(p.AllowedVLANs), func(v int) bool { return v == p.NativeVLAN })
+			r.Ports[name] = p
+		}
+	}
+	return r, nil
+}
+
+// port reads one port; a port the device does not know reads as not
+// existing.
+func (d *driver) port(s *Session, port string, all bool) (sdk.PortState, Running, error) {
+	cmd := d.sw.ShowAll
+	if !all {
+		l, err := render([]string{d.sw.ShowPort}, vars{"port": port})
+		if err != nil {
+			return sdk.PortState{}, Running{}, err
+		}
+		cmd = l[0]
+	}
+	r, err := d.running(s, cmd)
+	if err != nil {
+		if kindOf(err, "") == "device" && !all {
+			return sdk.PortState{Port: port}, r, nil
+		}
+		return sdk.PortState{}, r, err
+	}
+	st, ok := r.Ports[port]
+	if !ok {
+		return sdk.PortState{Port: port}, r, nil
+	}
+	st.Port = port
+	return st, r, nil
+}
+
+func (d *driver) readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortState, error) {
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return sdk.PortState{}, err
+	}
+	defer s.Close()
+	st, _, err := d.port(s, r.Port, false)
+	return st, err
+}
+
+// converge reads the port (and the VLANs when some must exist), works out
+// the lines that bring it to want, and sends them unless dryRun.
+func (d *driver) converge(h sdk.Host, port string, want desired, create []sdk.Network, dryRun bool) (sdk.Result, error) {
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	cur, run, err := d.port(s, port, len(create) > 0)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	if !cur.Exists {
+		return sdk.Result{}, sdk.Errorf("not_found", "port %s does not exist on this device (check the port name against the switch's interface list)", port)
+	}
+	var lines []string
+	for _, n := range create {
+		if _, ok := run.VLANs[n.VLAN]; ok {
+			continue
+		}
+		l, err := render(d.sw.Templates.CreateVLAN, vars{"vlan": strconv.Itoa(n.VLAN), "name": n.Name})
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(lines, l...)
+	}
+	portChanges, err := d.portLines(cur, want)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	if len(portChanges) > 0 {
+		head, err := render(d.sw.Templates.Interface, vars{"port": port})
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(append(lines, head...), portChanges...)
+	}
+	return d.apply(s, lines, dryRun)
+}
+
+// apply sends lines in one configuration block.
+func (d *driver) apply(s *Session, lines []string, dryRun bool) (sdk.Result, error) {
+	if len(lines) == 0 {
+		return sdk.Result{}, nil
+	}
+	if !dryRun {
+		if err := s.Configure(lines); err != nil {
+			return sdk.Result{}, err
+		}
+	}
+	return sdk.Result{Changed: true, Commands: lines}, nil
+}
+
+// desired is a port's wanted state: a PortConfig, or shut down.
+type desired struct {
+	cfg      sdk.PortConfig
+	shutdown bool
+}
+
+// portLines returns the lines that take cur to want, none when it matches.
+func (d *driver) portLines(cur sdk.PortState, want desired) ([]string, error) {
+	t := d.sw.Templates
+	cfg := want.cfg
+	if want.shutdown {
+		// A shut port also leaves its tenant's VLANs: it goes back to
+		// the OS's default VLAN, so nothing it carried survives a reset.
+		cfg = sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: d.defaultVLAN()}
+	}
+	var lines []string
+	switch cfg.Mode {
+	case sdk.ModeAccess:
+		if cur.Mode != sdk.ModeAccess || cur.NativeVLAN != cfg.NativeVLAN {
+			l, err := render(t.Access, vars{"vlan": strconv.Itoa(cfg.NativeVLAN)})
+			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, l...)
+		}
+	case sdk.ModeTrunk, sdk.ModeHybrid:
+		l, err := d.trunkLines(cur, cfg)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, l...)
+	default:
+		return nil, sdk.Invalid("mode %q is not access, trunk or hybrid", cfg.Mode)
+	}
+	if cfg.Description != "" && cfg.Description != cur.Description {
+		l, err := render([]string{t.Description}, vars{"text": cfg.Description})
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, l...)
+	}
+	switch {
+	case want.shutdown && cur.Enabled:
+		lines = append(lines, t.Disable)
+	case !want.shutdown && !cur.Enabled:
+		lines = append(lines, t.Enable)
+	}
+	return lines, nil
+}
+
+func (d *driver) defaultVLAN() int {
+	if v := d.sw.Templates.DefaultVLAN; v != 0 {
+		return v
+	}
+	return 1
+}
+
+func (d *driver) trunkLines(cur sdk.PortState, cfg sdk.PortConfig) ([]string, error) {
+	t := d.sw.Templates
+	isTrunk := cur.Mode == sdk.ModeTrunk
+	var lines []string
+	if !isTrunk {
+		lines = append(lines, t.Trunk...)
+	}
+	if !isTrunk || cur.NativeVLAN != cfg.NativeVLAN {
+		if cfg.NativeVLAN != 0 {
+			lines = append(lines, strings.ReplaceAll(t.Native, "{vlan}", strconv.Itoa(cfg.NativeVLAN)))
+		} else if isTrunk || t.NoNative != "" && cur.NativeVLAN != 0 {
+			lines = append(lines, t.NoNative)
+		}
+	}
+	wantList := slices.Clone(cfg.AllowedVLANs)
+	curList := slices.Clone(cur.AllowedVLANs)
+	if t.NativeInAllowed {
+		if cfg.NativeVLAN != 0 {
+			wantList = append(wantList, cfg.NativeVLAN)
+		}
+		if isTrunk && cur.NativeVLAN != 0 {
+			curList = append(curList, cur.NativeVLAN)
+		}
+	}
+	wantS, curS := FormatVLANs(wantList), FormatVLANs(curList)
+	if isTrunk && wantS == curS {
+		return slices.DeleteFunc(lines, func(l string) bool { return l == "" }), nil
+	}
+	if t.Allowed != "" {
+		if wantS == "" {
+			lines = append(lines, t.AllowedNone)
+		} else {
+			lines = append(lines, strings.ReplaceAll(t.Allowed, "{vlans}", wantS))
+		}
+	} else {
+		add, remove := diff(wantList, curList)
+		if s := FormatVLANs(remove); s != "" {
+			lines = append(lines, strings.ReplaceAll(t.AllowedRemove, "{vlans}", s))
+		}
+		if s := FormatVLANs(add); s != "" {
+			lines = append(lines, strings.ReplaceAll(t.AllowedAdd, "{vlans}", s))
+		}
+	}
+	return slices.DeleteFunc(lines, func(l string) bool { return l == "" }), nil
+}
+
+// diff returns what want has that cur lacks, and what cur has that want lacks.
+func diff(want, cur []int) (add, remove []int) {
+	for _, v := range want {
+		if !slices.Contains(cur, v) {
+			add = append(add, v)
+		}
+	}
+	for _, v := range cur {
+		if !slices.Contains(want, v) {
+			remove = append(remove, v)
+		}
+	}
+	return add, remove
+}
+
+func (d *driver) setPort(h sdk.Host, r sdk.SetPortRequest) (sdk.Result, error) {
+	return d.converge(h, r.Port, desired{cfg: r.Config}, r.CreateVLANs, r.DryRun)
+}
+
+func (d *driver) resetPort(h sdk.Host, r sdk.ResetPortRequest) (sdk.Result, error) {
+	if r.IdleVLAN == 0 {
+		return d.converge(h, r.Port, desired{shutdown: true}, nil, r.DryRun)
+	}
+	return d.converge(h, r.Port, desired{cfg: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: r.IdleVLAN}}, nil, r.DryRun)
+}
+
+func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error) {
+	if r.Network.VNI != 0 {
+		return sdk.Result{}, sdk.Unsupported("driver %s does not map VXLAN VNIs", d.sw.Info.Name)
+	}
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	run, err := d.running(s, d.sw.ShowAll)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	if name, ok := run.VLANs[r.Network.VLAN]; ok && (r.Network.Name == "" || r.Network.Name == name) {
+		return sdk.Result{}, nil
+	}
+	lines, err := render(d.sw.Templates.CreateVLAN, vars{"vlan": strconv.Itoa(r.Network.VLAN), "name": r.Network.Name})
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	return d.apply(s, lines, r.DryRun)
+}
+
+func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error) {
+	if r.Network.VNI != 0 {
+		return sdk.Result{}, sdk.Unsupported("driver %s does not map VXLAN VNIs", d.sw.Info.Name)
+	}
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	run, err := d.running(s, d.sw.ShowAll)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	v := r.Network.VLAN
+	if _, ok := run.VLANs[v]; !ok {
+		return sdk.Result{}, nil
+	}
+	if !r.Force {
+		var users []string
+		for name, p := range run.Ports {
+			if carries(p, v) {
+				users = append(users, name)
+			}
+		}
+		if len(users) > 0 {
+			slices.Sort(users)
+			return sdk.Result{}, sdk.Conflict("VLAN %d is still carried by %s: detach those ports first, or delete with force", v, strings.Join(users, ", "))
+		}
+	}
+	lines, err := render(d.sw.Templates.DeleteVLAN, vars{"vlan": strconv.Itoa(v)})
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	return d.apply(s, lines, r.DryRun)
+}
+
+// carries reports whether a port forwards VLAN v.
+func carries(p sdk.PortState, v int) bool {
+	if p.Mode == sdk.ModeAccess {
+		return p.NativeVLAN == v
+	}
+	return p.NativeVLAN == v || slices.Contains(p.AllowedVLANs, v)
+}
+
+func (d *driver) save(h sdk.Host, _ sdk.SaveRequest) (sdk.Result, error) {
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	if err := s.Save(); err != nil {
+		return sdk.Result{}, err
+	}
+	return sdk.Result{Changed: true, Saved: true, Commands: d.sw.Platform.Save}, nil
+}
