@@ -3,16 +3,12 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/sdk/drivertest"
 	"github.com/openmercury/mercury/simulator"
-	"github.com/openmercury/mercury/ssh"
 )
 
 // TestAgainstSimulator runs the driver natively against a simulated EOS
@@ -26,46 +22,24 @@ func TestAgainstSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := sdk.Registered()
-	tgt, err := drivertest.SimTarget(dev, d.Describe().Shell, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := ssh.NewPool(ssh.Options{})
-	t.Cleanup(func() { pool.Close() })
-	call := func(op string, req any) string {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		in, _ := json.Marshal(req)
-		_, out := sdk.Dispatch(drivertest.NativeHost(ctx, drivertest.PoolDialer{Pool: pool, Target: tgt}, nil, func(s string) { t.Log(s) }), op, in)
-		return string(out)
-	}
+	call := drivertest.SimCaller(t, dev)
 	set := func(port string, cfg sdk.PortConfig, create ...sdk.Network) sdk.SetPortRequest {
 		return sdk.SetPortRequest{Port: port, Config: cfg, CreateVLANs: create}
 	}
 	access10 := set("Ethernet1", sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}, sdk.Network{VLAN: 10, Name: "tenant-a"})
 	trunk := set("Ethernet2", sdk.PortConfig{Mode: sdk.ModeTrunk, NativeVLAN: 10, AllowedVLANs: []int{20, 21}, Description: "node-1 eth1"})
-	steps := []struct {
-		op   string
-		req  any
-		want string // the reply, or the error reply
-	}{
-		{abi.OpSetPort, access10, `{"changed":true,"commands":["vlan 10","name tenant-a","exit","interface Ethernet1","switchport mode access","switchport access vlan 10"]}`},
-		{abi.OpSetPort, access10, `{"changed":false}`},
-		{abi.OpReadPort, sdk.ReadPortRequest{Port: "Ethernet1"}, `{"port":"Ethernet1","exists":true,"enabled":true,"mode":"access","native_vlan":10}`},
-		{abi.OpSetPort, trunk, `{"changed":true,"commands":["interface Ethernet2","switchport mode trunk","switchport trunk native vlan 10","switchport trunk allowed vlan 10,20-21","description node-1 eth1"]}`},
-		{abi.OpSetPort, trunk, `{"changed":false}`},
-		{abi.OpReadPort, sdk.ReadPortRequest{Port: "Ethernet2"}, `{"port":"Ethernet2","exists":true,"enabled":true,"mode":"trunk","native_vlan":10,"allowed_vlans":[20,21],"description":"node-1 eth1"}`},
-		{abi.OpDeleteNetwork, sdk.NetworkRequest{Network: sdk.Network{VLAN: 10}}, `{"kind":"conflict","message":"VLAN 10 is still carried by Ethernet1, Ethernet2: detach those ports first, or delete with force"}`},
-		{abi.OpResetPort, sdk.ResetPortRequest{Port: "Ethernet1"}, `{"changed":true,"commands":["interface Ethernet1","switchport mode access","switchport access vlan 1","shutdown"]}`},
-		{abi.OpSave, sdk.SaveRequest{}, `{"changed":true,"commands":["copy running-config startup-config"],"saved":true}`},
-		{abi.OpSetPort, set("Ethernet99", sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}), `{"kind":"not_found","message":"port Ethernet99 does not exist on this device (check the port name against the switch's interface list)"}`},
-	}
-	for i, s := range steps {
-		if got := call(s.op, s.req); got != s.want {
-			t.Fatalf("step %d %s:\n got %s\nwant %s", i+1, s.op, got, s.want)
-		}
-	}
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpSetPort, Req: access10, Want: `{"changed":true,"commands":["vlan 10","name tenant-a","exit","interface Ethernet1","switchport mode access","switchport access vlan 10"]}`},
+		{Op: abi.OpSetPort, Req: access10, Want: `{"changed":false}`},
+		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "Ethernet1"}, Want: `{"port":"Ethernet1","exists":true,"enabled":true,"mode":"access","native_vlan":10}`},
+		{Op: abi.OpSetPort, Req: trunk, Want: `{"changed":true,"commands":["interface Ethernet2","switchport mode trunk","switchport trunk native vlan 10","switchport trunk allowed vlan 10,20-21","description node-1 eth1"]}`},
+		{Op: abi.OpSetPort, Req: trunk, Want: `{"changed":false}`},
+		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "Ethernet2"}, Want: `{"port":"Ethernet2","exists":true,"enabled":true,"mode":"trunk","native_vlan":10,"allowed_vlans":[20,21],"description":"node-1 eth1"}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 10}}, Want: `{"kind":"conflict","message":"VLAN 10 is still carried by Ethernet1, Ethernet2: detach those ports first, or delete with force"}`},
+		{Op: abi.OpResetPort, Req: sdk.ResetPortRequest{Port: "Ethernet1"}, Want: `{"changed":true,"commands":["interface Ethernet1","switchport mode access","switchport access vlan 1","shutdown"]}`},
+		{Op: abi.OpSave, Req: sdk.SaveRequest{}, Want: `{"changed":true,"commands":["copy running-config startup-config"],"saved":true}`},
+		{Op: abi.OpSetPort, Req: set("Ethernet99", sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}), Want: `{"kind":"not_found","message":"port Ethernet99 does not exist on this device (check the port name against the switch's interface list)"}`},
+	})
 	st := dev.State()
 	if p := st.Running.Ports["Ethernet1"]; !p.Shutdown || p.AccessVLAN != 1 {
 		t.Errorf("Ethernet1 after reset: %+v, want shut on VLAN 1", p)

@@ -47,6 +47,9 @@ type Platform struct {
 	// another session (reported with kind "busy", so the caller may retry).
 	Errors []string
 	Busy   []string
+	// Ignore match lines that look like errors but are notices, such as
+	// IOS's "% Access VLAN does not exist. Creating vlan 10".
+	Ignore []string
 }
 
 // Answer is the reply to a question matching Prompt.
@@ -67,6 +70,7 @@ type compiled struct {
 	confirm      []*regexp.Regexp
 	errors       []*regexp.Regexp
 	busy         []*regexp.Regexp
+	ignore       []*regexp.Regexp
 	readUntil    string // the pattern ReadUntil waits for: a prompt, a question or a pager
 }
 
@@ -102,6 +106,9 @@ func compile(p Platform) (*compiled, error) {
 	}
 	for _, e := range p.Busy {
 		c.busy = append(c.busy, one("busy", e))
+	}
+	for _, e := range p.Ignore {
+		c.ignore = append(c.ignore, one("ignore", e))
 	}
 	if p.SecretPrompt != "" {
 		alts = append(alts, p.SecretPrompt)

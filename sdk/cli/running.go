@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/openmercury/mercury/sdk"
@@ -39,4 +42,118 @@ func Blocks(text string) []Block {
 type Running struct {
 	VLANs map[int]string           // VLAN ID → name ("" when the OS shows none)
 	Ports map[string]sdk.PortState // by port name, as the device spells it
+}
+
+// Syntax is how an IOS-family running configuration spells VLANs and
+// switch ports, for a Switch that needs no parser of its own. Fields that
+// are line prefixes include their trailing space.
+type Syntax struct {
+	// VLAN starts a VLAN stanza, followed by an ID or a list ("vlan ",
+	// or "interface vlan" on OS10); VLANName names it inside ("name ").
+	VLAN     string
+	VLANName string
+	// ImplicitVLAN1: VLAN 1 exists though the configuration never shows it.
+	ImplicitVLAN1 bool
+	// DefaultVLANName is the name a VLAN has when none is configured, a
+	// fmt format of its ID such as "VLAN%04d"; "" for none.
+	DefaultVLANName string
+	// Ports are the interface-name prefixes of switch ports ("Ethernet").
+	Ports []string
+	// A port's lines. Native "" means a trunk's untagged VLAN is its access
+	// VLAN (OS10).
+	Trunk, Access, Native, Allowed string
+	Description, ChannelGroup      string
+	// Shutdown and NoShutdown are the lines that set the admin state;
+	// DefaultShut: a port that shows neither is down (NX-OS prints
+	// "no shutdown" explicitly, so its absence means shut).
+	Shutdown, NoShutdown string
+	DefaultShut          bool
+	// DefaultAllowed is a trunk's allowed list when none is shown: "all"
+	// (Cisco-style) or "none" (OS10).
+	DefaultAllowed string
+	// LAGName formats a channel-group number as the LAG's name.
+	LAGName string
+}
+
+// Parse reads running-configuration text with the syntax. A trunk's
+// native VLAN equal to the default VLAN (1) reads as no native VLAN: the
+// IOS family cannot remove a trunk's native VLAN, only return it to 1.
+func (sx *Syntax) Parse(text string) (Running, error) {
+	r := Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}}
+	if sx.ImplicitVLAN1 {
+		r.VLANs[1] = "default"
+	}
+	for _, b := range Blocks(text) {
+		if rest, ok := strings.CutPrefix(b.Header, sx.VLAN); ok {
+			ids, err := ParseVLANs(rest)
+			if err != nil {
+				continue // "vlan internal order ..." and the like: not a VLAN list
+			}
+			for _, id := range ids {
+				if _, seen := r.VLANs[id]; !seen && sx.DefaultVLANName != "" {
+					r.VLANs[id] = fmt.Sprintf(sx.DefaultVLANName, id)
+				} else if !seen {
+					r.VLANs[id] = ""
+				}
+			}
+			for _, l := range b.Lines {
+				if name, ok := strings.CutPrefix(l, sx.VLANName); ok && len(ids) == 1 {
+					r.VLANs[ids[0]] = name
+				}
+			}
+			continue
+		}
+		name, ok := strings.CutPrefix(b.Header, "interface ")
+		if !ok || !slices.ContainsFunc(sx.Ports, func(p string) bool { return strings.HasPrefix(name, p) }) {
+			continue
+		}
+		p, err := sx.port(name, b.Lines)
+		if err != nil {
+			return r, fmt.Errorf("interface %s: %w", name, err)
+		}
+		r.Ports[name] = p
+	}
+	return r, nil
+}
+
+func (sx *Syntax) port(name string, lines []string) (sdk.PortState, error) {
+	p := sdk.PortState{Port: name, Exists: true, Enabled: !sx.DefaultShut, Mode: sdk.ModeAccess}
+	access, native, allowed := 1, 1, sx.DefaultAllowed
+	var err error
+	num := func(l, prefix string) (int, error) { return strconv.Atoi(strings.TrimPrefix(l, prefix)) }
+	for _, l := range lines {
+		switch {
+		case l == sx.Shutdown:
+			p.Enabled = false
+		case l == sx.NoShutdown:
+			p.Enabled = true
+		case l == sx.Trunk:
+			p.Mode = sdk.ModeTrunk
+		case sx.Description != "" && strings.HasPrefix(l, sx.Description):
+			p.Description = strings.TrimPrefix(l, sx.Description)
+		case sx.ChannelGroup != "" && strings.HasPrefix(l, sx.ChannelGroup):
+			p.LAG = fmt.Sprintf(sx.LAGName, strings.Fields(strings.TrimPrefix(l, sx.ChannelGroup))[0])
+		case strings.HasPrefix(l, sx.Access):
+			access, err = num(l, sx.Access)
+		case sx.Native != "" && strings.HasPrefix(l, sx.Native):
+			native, err = num(l, sx.Native)
+		case strings.HasPrefix(l, sx.Allowed):
+			allowed = strings.TrimPrefix(l, sx.Allowed)
+		}
+		if err != nil {
+			return p, err
+		}
+	}
+	if p.Mode == sdk.ModeAccess {
+		p.NativeVLAN = access
+		return p, nil
+	}
+	if sx.Native == "" {
+		native = access
+	}
+	if native != 1 {
+		p.NativeVLAN = native
+	}
+	p.AllowedVLANs, err = ParseVLANs(allowed)
+	return p, err
 }

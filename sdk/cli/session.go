@@ -218,7 +218,13 @@ func (s *Session) read() (string, error) {
 // check fails when a line of a command's output matches the platform's
 // busy or error patterns.
 func (s *Session) check(cmd, out string) error {
+lines:
 	for _, l := range strings.Split(out, "\n") {
+		for _, re := range s.c.ignore {
+			if re.MatchString(l) {
+				continue lines
+			}
+		}
 		for _, re := range s.c.busy {
 			if re.MatchString(l) {
 				return sdk.Errorf("busy", "device is busy: %q answered %q; retry when the other session is done", cmd, strings.TrimSpace(l))

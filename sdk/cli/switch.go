@@ -20,8 +20,10 @@ type Switch struct {
 	// replaced); ShowAll prints the whole of it, VLANs included.
 	ShowPort string
 	ShowAll  string
-	// Parse reads running-configuration text (all or one port's part).
-	// Ports it returns must have Exists set.
+	// Syntax parses running-configuration text (all or one port's part);
+	// a driver whose OS it cannot describe sets Parse instead, which must
+	// set Exists on the ports it returns.
+	Syntax    *Syntax
 	Parse     func(text string) (Running, error)
 	Templates Templates
 }
@@ -63,7 +65,13 @@ func (sw *Switch) Driver() *sdk.Driver {
 	if err != nil {
 		panic(fmt.Sprintf("driver %s: %v", sw.Info.Name, err))
 	}
-	d := &driver{sw: sw, cli: c}
+	d := &driver{sw: sw, cli: c, parse: sw.Parse}
+	if d.parse == nil {
+		if sw.Syntax == nil {
+			panic(fmt.Sprintf("driver %s: a Switch needs a Syntax or a Parse function", sw.Info.Name))
+		}
+		d.parse = sw.Syntax.Parse
+	}
 	info := sw.Info
 	info.Session = "interactive"
 	info.Shell = sw.Platform.Shell()
@@ -79,8 +87,9 @@ func (sw *Switch) Driver() *sdk.Driver {
 }
 
 type driver struct {
-	sw  *Switch
-	cli *CLI
+	sw    *Switch
+	cli   *CLI
+	parse func(string) (Running, error)
 }
 
 // vars holds a template's placeholder values.
@@ -121,7 +130,7 @@ func (d *driver) running(s *Session, cmd string) (Running, error) {
 	if err != nil {
 		return Running{}, err
 	}
-	r, err := d.sw.Parse(out)
+	r, err := d.parse(out)
 	if err != nil {
 		return Running{}, sdk.DeviceError("parse %q output: %v", cmd, err)
 	}

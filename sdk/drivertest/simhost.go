@@ -2,13 +2,17 @@ package drivertest
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
+	"testing"
+	"time"
 
 	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/fault"
 	"github.com/openmercury/mercury/hostfuncs"
+	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/simulator"
 	"github.com/openmercury/mercury/ssh"
 )
@@ -55,4 +59,53 @@ type PoolDialer struct {
 // Open implements hostfuncs.Dialer.
 func (d PoolDialer) Open(ctx context.Context, kind int32) (hostfuncs.Session, error) {
 	return d.Pool.Open(ctx, d.Target, ssh.Kind(kind))
+}
+
+// SimCaller returns a function that runs an operation of the driver the
+// test binary registered with sdk.Handle natively against the simulated
+// device dev, over real SSH through a pool of its own (closed when the
+// test ends), and returns the driver's JSON reply or error reply. Each
+// call has a 10-second deadline.
+func SimCaller(tb testing.TB, dev *simulator.Device) func(op string, req any) string {
+	tb.Helper()
+	d := sdk.Registered()
+	if d == nil {
+		tb.Fatal("no driver registered: the test must be in the driver's package")
+	}
+	tgt, err := SimTarget(dev, d.Describe().Shell, tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pool := ssh.NewPool(ssh.Options{})
+	tb.Cleanup(func() { pool.Close() })
+	return func(op string, req any) string {
+		tb.Helper()
+		in, err := json.Marshal(req)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, out := sdk.Dispatch(NativeHost(ctx, PoolDialer{Pool: pool, Target: tgt}, nil, func(s string) { tb.Log(s) }), op, in)
+		return string(out)
+	}
+}
+
+// SimStep is one operation of a driver test against a simulated device:
+// the request and the exact JSON reply (or error reply) it must give.
+type SimStep struct {
+	Op   string
+	Req  any
+	Want string
+}
+
+// RunSimSteps runs steps in order with call (see SimCaller), failing at
+// the first reply that differs.
+func RunSimSteps(tb testing.TB, call func(op string, req any) string, steps []SimStep) {
+	tb.Helper()
+	for i, s := range steps {
+		if got := call(s.Op, s.Req); got != s.Want {
+			tb.Fatalf("step %d %s %+v:\n got %s\nwant %s", i+1, s.Op, s.Req, got, s.Want)
+		}
+	}
 }

@@ -1,0 +1,55 @@
+//go:build !wasip1
+
+package main
+
+import (
+	"testing"
+
+	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/sdk"
+	"github.com/openmercury/mercury/sdk/drivertest"
+	"github.com/openmercury/mercury/simulator"
+)
+
+// TestAgainstSimulator runs the driver natively against a simulated
+// switch over real SSH and checks each reply and the switch's state.
+func TestAgainstSimulator(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "os10-1", Platform: "dell-os10", EnableSecret: "en-secret",
+		Users: []simulator.User{{Name: "ops", Password: "pw"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := drivertest.SimCaller(t, dev)
+	set := func(port string, cfg sdk.PortConfig, create ...sdk.Network) sdk.SetPortRequest {
+		return sdk.SetPortRequest{Port: port, Config: cfg, CreateVLANs: create}
+	}
+	access10 := set("ethernet1/1/1", sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}, sdk.Network{VLAN: 10, Name: "tenant-a"})
+	trunk := set("ethernet1/1/2", sdk.PortConfig{Mode: sdk.ModeTrunk, NativeVLAN: 10, AllowedVLANs: []int{20, 21}, Description: "node-1 eth1"}, sdk.Network{VLAN: 20}, sdk.Network{VLAN: 21})
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpSetPort, Req: access10, Want: `{"changed":true,"commands":["interface vlan 10","description tenant-a","exit","interface ethernet1/1/1","switchport mode access","switchport access vlan 10"]}`},
+		{Op: abi.OpSetPort, Req: access10, Want: `{"changed":false}`},
+		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "ethernet1/1/1"}, Want: `{"port":"ethernet1/1/1","exists":true,"enabled":true,"mode":"access","native_vlan":10}`},
+		{Op: abi.OpSetPort, Req: trunk, Want: `{"changed":true,"commands":["interface vlan 20","exit","interface vlan 21","exit","interface ethernet1/1/2","switchport mode trunk","switchport access vlan 10","switchport trunk allowed vlan 20-21","description node-1 eth1"]}`},
+		{Op: abi.OpSetPort, Req: trunk, Want: `{"changed":false}`},
+		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "ethernet1/1/2"}, Want: `{"port":"ethernet1/1/2","exists":true,"enabled":true,"mode":"trunk","native_vlan":10,"allowed_vlans":[20,21],"description":"node-1 eth1"}`},
+		{Op: abi.OpSetPort, Req: set("ethernet1/1/2", sdk.PortConfig{Mode: sdk.ModeTrunk, AllowedVLANs: []int{21}}), Want: `{"changed":true,"commands":["interface ethernet1/1/2","no switchport access vlan","no switchport trunk allowed vlan 20"]}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 10}}, Want: `{"kind":"conflict","message":"VLAN 10 is still carried by ethernet1/1/1: detach those ports first, or delete with force"}`},
+		{Op: abi.OpResetPort, Req: sdk.ResetPortRequest{Port: "ethernet1/1/1"}, Want: `{"changed":true,"commands":["interface ethernet1/1/1","switchport mode access","switchport access vlan 1","shutdown"]}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 10}}, Want: `{"changed":true,"commands":["no interface vlan 10"]}`},
+		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 30, Name: "storage"}}, Want: `{"changed":true,"commands":["interface vlan 30","description storage","exit"]}`},
+		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 30, Name: "storage"}}, Want: `{"changed":false}`},
+		{Op: abi.OpSave, Req: sdk.SaveRequest{}, Want: `{"changed":true,"commands":["write memory"],"saved":true}`},
+	})
+	st := dev.State()
+	if p := st.Running.Ports["ethernet1/1/1"]; !p.Shutdown || p.AccessVLAN != 1 {
+		t.Errorf("ethernet1/1/1 after reset: %+v, want shut on VLAN 1", p)
+	}
+	if p := st.Running.Ports["ethernet1/1/2"]; p.Mode != "trunk" || p.Untagged() != 1 || p.Tagged().String() != "21" || p.Description != "node-1 eth1" {
+		t.Errorf("ethernet1/1/2: %+v, want a trunk carrying 21 tagged", p)
+	}
+	if _, ok := st.Running.VLANs[10]; ok || st.Running.VLANs[30].Name != "storage" || st.Saves != 1 {
+		t.Errorf("VLANs %+v (want 10 deleted, 30 named storage), saves %d", st.Running.VLANs, st.Saves)
+	}
+}
