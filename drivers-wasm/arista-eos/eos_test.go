@@ -37,6 +37,10 @@ func TestAgainstSimulator(t *testing.T) {
 		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "Ethernet2"}, Want: `{"port":"Ethernet2","exists":true,"enabled":true,"mode":"trunk","native_vlan":10,"allowed_vlans":[20,21],"description":"node-1 eth1"}`},
 		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 10}}, Want: `{"kind":"conflict","message":"VLAN 10 is still carried by Ethernet1, Ethernet2: detach those ports first, or delete with force"}`},
 		{Op: abi.OpResetPort, Req: sdk.ResetPortRequest{Port: "Ethernet1"}, Want: `{"changed":true,"commands":["interface Ethernet1","switchport mode access","switchport access vlan 1","shutdown"]}`},
+		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "Ethernet3", Config: sdk.PortConfig{Mode: sdk.ModeHybrid, NativeVLAN: 10, AllowedVLANs: []int{30}}, CreateVLANs: []sdk.Network{{VLAN: 30}}, DryRun: true},
+			Want: `{"changed":true,"commands":["vlan 30","exit","interface Ethernet3","switchport mode trunk","switchport trunk native vlan 10","switchport trunk allowed vlan 10,30"]}`},
+		{Op: abi.OpSetPort, Req: set("Ethernet3", sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10, Description: "x | reload"}),
+			Want: `{"kind":"invalid","message":"value \"x | reload\" for {text} contains a character the CLI could read as another command"}`},
 		{Op: abi.OpSave, Req: sdk.SaveRequest{}, Want: `{"changed":true,"commands":["copy running-config startup-config"],"saved":true}`},
 		{Op: abi.OpSetPort, Req: set("Ethernet99", sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}), Want: `{"kind":"not_found","message":"port Ethernet99 does not exist on this device (check the port name against the switch's interface list)"}`},
 	})
@@ -46,6 +50,12 @@ func TestAgainstSimulator(t *testing.T) {
 	}
 	if p := st.Running.Ports["Ethernet2"]; p.Mode != "trunk" || p.NativeVLAN != 10 || p.Allowed.String() != "10,20-21" || p.Description != "node-1 eth1" {
 		t.Errorf("Ethernet2: %+v", p)
+	}
+	if p := st.Running.Ports["Ethernet3"]; p.Mode != "access" || p.AccessVLAN != 1 || p.Description != "" {
+		t.Errorf("Ethernet3 changed by a dry run or a refused request: %+v", p)
+	}
+	if _, ok := st.Running.VLANs[30]; ok {
+		t.Error("a dry run created VLAN 30")
 	}
 	if st.Running.VLANs[10].Name != "tenant-a" || st.Saves != 1 {
 		t.Errorf("VLAN 10 %+v, saves %d", st.Running.VLANs[10], st.Saves)

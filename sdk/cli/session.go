@@ -65,10 +65,12 @@ func (s *Session) start() error {
 	out, err := s.exchange(s.c.p.Enable)
 	if errors.Is(err, errSecretPrompt) {
 		if err := s.s.SendSecret("enable"); err != nil {
+			s.unwind()
 			return sdk.Errorf(kindOf(err, "auth"), "%q asked for the enable secret and none could be sent: %v (set the device's enable_secret_file)", s.c.p.Enable, err)
 		}
 		out, err = s.read()
 		if errors.Is(err, errSecretPrompt) {
+			s.unwind()
 			return sdk.Errorf("auth", "the device refused the enable secret (check the device's enable_secret_file)")
 		}
 	}
@@ -79,6 +81,17 @@ func (s *Session) start() error {
 		return sdk.Errorf("auth", "%q left the shell unprivileged: %s (check the device's enable_secret_file and the user's privilege)", s.c.p.Enable, strings.TrimSpace(body(out)))
 	}
 	return nil
+}
+
+// unwind answers a secret prompt with empty lines until the device gives
+// up asking (IOS asks three times), so the shell goes back to the pool at
+// a prompt instead of being closed after the host's reset timeout.
+func (s *Session) unwind() {
+	for range 4 {
+		if _, err := s.exchange(""); !errors.Is(err, errSecretPrompt) {
+			return
+		}
+	}
 }
 
 // errSecretPrompt is returned by exchange when the device asks for a secret.
