@@ -19,7 +19,7 @@ build/drivers/%.wasm: FORCE
 FORCE:
 
 run: build drivers
-	build/mercury serve --config examples/mercury.yaml
+	build/mercury simulate --serve
 
 test: build drivers
 	$(GO) test $(TESTFLAGS) ./...
