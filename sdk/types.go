@@ -30,3 +30,13 @@ const (
 	ModeTrunk  = abi.ModeTrunk
 	ModeHybrid = abi.ModeHybrid
 )
+
+// Network types, VNIC types and LAG modes.
+const (
+	NetworkVLAN   = abi.NetworkVLAN
+	NetworkVXLAN  = abi.NetworkVXLAN
+	VNICBaremetal = abi.VNICBaremetal
+	VNICSmartNIC  = abi.VNICSmartNIC
+	LAGStatic     = abi.LAGStatic
+	LAGLACP       = abi.LAGLACP
+)

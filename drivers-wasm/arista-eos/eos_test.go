@@ -61,3 +61,38 @@ func TestAgainstSimulator(t *testing.T) {
 		t.Errorf("VLAN 10 %+v, saves %d", st.Running.VLANs[10], st.Saves)
 	}
 }
+
+// TestLAGAgainstSimulator creates, converges and deletes a port-channel,
+// and maps a VLAN to a VXLAN VNI where the OS can.
+func TestLAGAgainstSimulator(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "eos-1", Platform: "arista-eos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := drivertest.SimCaller(t, dev)
+	bond := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-7-bond", Mode: sdk.LAGLACP, Members: []string{"Ethernet3", "Ethernet4"}},
+		Config: sdk.PortConfig{Mode: sdk.ModeTrunk, NativeVLAN: 10, AllowedVLANs: []int{20}}, CreateVLANs: []sdk.Network{{VLAN: 10}, {VLAN: 20}}}
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpLAGSet, Req: bond, Want: `{"changed":true,"commands":["vlan 10","exit","vlan 20","exit","interface Port-Channel1","switchport mode trunk","switchport trunk native vlan 10","switchport trunk allowed vlan 10,20","description node-7-bond","interface Ethernet3","channel-group 1 mode active","interface Ethernet4","channel-group 1 mode active"],"number":1}`},
+		{Op: abi.OpLAGSet, Req: bond, Want: `{"changed":false,"number":1}`},
+		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-8-bond", Members: []string{"Ethernet4"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}}, Want: `{"kind":"conflict","message":"LAG member Ethernet4 already belongs to Port-Channel1: delete that LAG or take the port out first"}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 20}}, Want: `{"kind":"conflict","message":"VLAN 20 is still carried by Port-Channel1: detach those ports first, or delete with force"}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node-7-bond"}, IdleVLAN: 10}, Want: `{"changed":true,"commands":["interface Ethernet3","no channel-group","switchport mode access","switchport access vlan 10","interface Ethernet4","no channel-group","switchport mode access","switchport access vlan 10","no interface Port-Channel1"],"number":1}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node-7-bond"}, IdleVLAN: 10}, Want: `{"changed":false}`},
+		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050, Name: "overlay"}}, Want: `{"changed":true,"commands":["vlan 50","name overlay","exit","interface Vxlan1","vxlan vlan 50 vni 10050"]}`},
+		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050, Name: "overlay"}}, Want: `{"changed":false}`},
+		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 51, VNI: 10050}}, Want: `{"kind":"conflict","message":"VNI 10050 is already mapped to VLAN 50: delete that network first"}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050}}, Want: `{"changed":true,"commands":["interface Vxlan1","no vxlan vlan 50 vni 10050","no vlan 50"]}`},
+	})
+	st := dev.State()
+	if len(st.Running.LAGs) != 0 || len(st.Running.VNIs) != 0 {
+		t.Errorf("LAGs %+v and VNI maps %v left after their deletion", st.Running.LAGs, st.Running.VNIs)
+	}
+	for _, m := range []string{"Ethernet3", "Ethernet4"} {
+		if p := st.Running.Ports[m]; p.LAG != 0 || p.Mode != "access" || p.AccessVLAN != 10 || p.Shutdown {
+			t.Errorf("%s after lag_delete: %+v, want an enabled access port on idle VLAN 10", m, p)
+		}
+	}
+}

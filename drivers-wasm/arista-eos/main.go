@@ -53,6 +53,7 @@ var eos = &cli.Switch{
 		Native: "switchport trunk native vlan ", Allowed: "switchport trunk allowed vlan ",
 		Description: "description ", ChannelGroup: "channel-group ", LAGName: "Port-Channel%s",
 		Shutdown: "shutdown", NoShutdown: "no shutdown", DefaultAllowed: "all",
+		VNIMap: `vxlan vlan (\d+) vni (\d+)`,
 	},
 	Templates: cli.Templates{
 		Interface:       []string{"interface {port}"},
@@ -67,7 +68,14 @@ var eos = &cli.Switch{
 		Enable:          "no shutdown",
 		Disable:         "shutdown",
 		CreateVLAN:      []string{"vlan {vlan}", "name {name}", "exit"},
-		DeleteVLAN:      []string{"no vlan {vlan}"},
+		LAGInterface:    []string{"interface Port-Channel{n}"},
+		LAGJoin:         []string{"channel-group {n} mode {mode}"},
+		LAGLeave:        []string{"no channel-group"},
+		LAGRemove:       []string{"no interface Port-Channel{n}"},
+		LACPMode:        "active", StaticMode: "on",
+		MapVNI:     []string{"interface Vxlan1", "vxlan vlan {vlan} vni {vni}"},
+		UnmapVNI:   []string{"interface Vxlan1", "no vxlan vlan {vlan} vni {vni}"},
+		DeleteVLAN: []string{"no vlan {vlan}"},
 	},
 }
 

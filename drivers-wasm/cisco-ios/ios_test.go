@@ -53,3 +53,35 @@ func TestAgainstSimulator(t *testing.T) {
 		t.Errorf("VLANs %+v (want 10 deleted, 30 named storage), saves %d", st.Running.VLANs, st.Saves)
 	}
 }
+
+// TestLAGAgainstSimulator creates, converges and deletes a port-channel,
+// and maps a VLAN to a VXLAN VNI where the OS can.
+func TestLAGAgainstSimulator(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "ios-1", Platform: "cisco-ios"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := drivertest.SimCaller(t, dev)
+	bond := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-7-bond", Mode: sdk.LAGLACP, Members: []string{"GigabitEthernet1/0/3", "GigabitEthernet1/0/4"}},
+		Config: sdk.PortConfig{Mode: sdk.ModeTrunk, NativeVLAN: 10, AllowedVLANs: []int{20}}, CreateVLANs: []sdk.Network{{VLAN: 10}, {VLAN: 20}}}
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpLAGSet, Req: bond, Want: `{"changed":true,"commands":["vlan 10","exit","vlan 20","exit","interface Port-channel1","switchport mode trunk","switchport trunk native vlan 10","switchport trunk allowed vlan 10,20","description node-7-bond","interface GigabitEthernet1/0/3","channel-group 1 mode active","interface GigabitEthernet1/0/4","channel-group 1 mode active"],"number":1}`},
+		{Op: abi.OpLAGSet, Req: bond, Want: `{"changed":false,"number":1}`},
+		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-8-bond", Members: []string{"GigabitEthernet1/0/4"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}}, Want: `{"kind":"conflict","message":"LAG member GigabitEthernet1/0/4 already belongs to Port-channel1: delete that LAG or take the port out first"}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 20}}, Want: `{"kind":"conflict","message":"VLAN 20 is still carried by Port-channel1: detach those ports first, or delete with force"}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node-7-bond"}, IdleVLAN: 10}, Want: `{"changed":true,"commands":["interface GigabitEthernet1/0/3","no channel-group","switchport mode access","switchport access vlan 10","interface GigabitEthernet1/0/4","no channel-group","switchport mode access","switchport access vlan 10","no interface Port-channel1"],"number":1}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node-7-bond"}, IdleVLAN: 10}, Want: `{"changed":false}`},
+		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050}}, Want: `{"kind":"unsupported","message":"driver cisco-ios does not map VXLAN VNIs"}`},
+	})
+	st := dev.State()
+	if len(st.Running.LAGs) != 0 || len(st.Running.VNIs) != 0 {
+		t.Errorf("LAGs %+v and VNI maps %v left after their deletion", st.Running.LAGs, st.Running.VNIs)
+	}
+	for _, m := range []string{"GigabitEthernet1/0/3", "GigabitEthernet1/0/4"} {
+		if p := st.Running.Ports[m]; p.LAG != 0 || p.Mode != "access" || p.AccessVLAN != 10 || p.Shutdown {
+			t.Errorf("%s after lag_delete: %+v, want an enabled access port on idle VLAN 10", m, p)
+		}
+	}
+}

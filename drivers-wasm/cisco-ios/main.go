@@ -72,7 +72,12 @@ var ios = &cli.Switch{
 		Enable:          "no shutdown",
 		Disable:         "shutdown",
 		CreateVLAN:      []string{"vlan {vlan}", "name {name}", "exit"},
-		DeleteVLAN:      []string{"no vlan {vlan}"},
+		LAGInterface:    []string{"interface Port-channel{n}"},
+		LAGJoin:         []string{"channel-group {n} mode {mode}"},
+		LAGLeave:        []string{"no channel-group"},
+		LAGRemove:       []string{"no interface Port-channel{n}"},
+		LACPMode:        "active", StaticMode: "on",
+		DeleteVLAN: []string{"no vlan {vlan}"},
 	},
 }
 

@@ -51,6 +51,7 @@ var nxos = &cli.Switch{
 		Native: "switchport trunk native vlan ", Allowed: "switchport trunk allowed vlan ",
 		Description: "description ", ChannelGroup: "channel-group ", LAGName: "port-channel%s",
 		Shutdown: "shutdown", NoShutdown: "no shutdown", DefaultShut: true, DefaultAllowed: "all",
+		VNIInVLAN: "vn-segment ",
 	},
 	Templates: cli.Templates{
 		Interface:       []string{"interface {port}"},
@@ -65,7 +66,14 @@ var nxos = &cli.Switch{
 		Enable:          "no shutdown",
 		Disable:         "shutdown",
 		CreateVLAN:      []string{"vlan {vlan}", "name {name}", "exit"},
-		DeleteVLAN:      []string{"no vlan {vlan}"},
+		LAGInterface:    []string{"interface port-channel{n}"},
+		LAGJoin:         []string{"channel-group {n} mode {mode}"},
+		LAGLeave:        []string{"no channel-group"},
+		LAGRemove:       []string{"no interface port-channel{n}"},
+		LACPMode:        "active", StaticMode: "on",
+		MapVNI:     []string{"vlan {vlan}", "vn-segment {vni}", "exit"},
+		UnmapVNI:   []string{"vlan {vlan}", "no vn-segment", "exit"},
+		DeleteVLAN: []string{"no vlan {vlan}"},
 	},
 }
 

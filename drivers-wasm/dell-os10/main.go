@@ -65,7 +65,12 @@ var os10 = &cli.Switch{
 		Enable:        "no shutdown",
 		Disable:       "shutdown",
 		CreateVLAN:    []string{"interface vlan {vlan}", "description {name}", "exit"},
-		DeleteVLAN:    []string{"no interface vlan {vlan}"},
+		LAGInterface:  []string{"interface port-channel{n}"},
+		LAGJoin:       []string{"channel-group {n} mode {mode}"},
+		LAGLeave:      []string{"no channel-group"},
+		LAGRemove:     []string{"no interface port-channel{n}"},
+		LACPMode:      "active", StaticMode: "on",
+		DeleteVLAN: []string{"no interface vlan {vlan}"},
 	},
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +43,8 @@ func Blocks(text string) []Block {
 type Running struct {
 	VLANs map[int]string           // VLAN ID → name ("" when the OS shows none)
 	Ports map[string]sdk.PortState // by port name, as the device spells it
+	LAGs  map[int]sdk.PortState    // port-channels by number; Port is the interface name
+	VNIs  map[int]int              // VLAN ID → VXLAN VNI it is mapped to
 }
 
 // Syntax is how an IOS-family running configuration spells VLANs and
@@ -71,19 +74,39 @@ type Syntax struct {
 	// DefaultAllowed is a trunk's allowed list when none is shown: "all"
 	// (Cisco-style) or "none" (OS10).
 	DefaultAllowed string
-	// LAGName formats a channel-group number as the LAG's name.
+	// LAGName formats a channel-group number as the port-channel's
+	// interface name ("Port-Channel%s"); interfaces named that way are
+	// parsed into Running.LAGs.
 	LAGName string
+	// VNIInVLAN is the line inside a VLAN stanza that maps it to a VNI
+	// ("vn-segment ", NX-OS); VNIMap matches a line anywhere that maps
+	// VLAN (group 1) to VNI (group 2) ("vxlan vlan (\d+) vni (\d+)", EOS).
+	VNIInVLAN string
+	VNIMap    string
 }
 
 // Parse reads running-configuration text with the syntax. A trunk's
 // native VLAN equal to the default VLAN (1) reads as no native VLAN: the
 // IOS family cannot remove a trunk's native VLAN, only return it to 1.
 func (sx *Syntax) Parse(text string) (Running, error) {
-	r := Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}}
+	r := Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
 	if sx.ImplicitVLAN1 {
 		r.VLANs[1] = "default"
 	}
+	var vniMap *regexp.Regexp
+	if sx.VNIMap != "" {
+		var err error
+		if vniMap, err = regexp.Compile("^(?:" + sx.VNIMap + ")$"); err != nil {
+			return r, fmt.Errorf("syntax VNIMap: %w", err)
+		}
+	}
+	lagPrefix, _, _ := strings.Cut(sx.LAGName, "%")
 	for _, b := range Blocks(text) {
+		for _, l := range b.Lines {
+			if m := vniMapMatch(vniMap, l); m != nil {
+				r.VNIs[m[0]] = m[1]
+			}
+		}
 		if rest, ok := strings.CutPrefix(b.Header, sx.VLAN); ok {
 			ids, err := ParseVLANs(rest)
 			if err != nil {
@@ -100,10 +123,27 @@ func (sx *Syntax) Parse(text string) (Running, error) {
 				if name, ok := strings.CutPrefix(l, sx.VLANName); ok && len(ids) == 1 {
 					r.VLANs[ids[0]] = name
 				}
+				if vni, ok := strings.CutPrefix(l, sx.VNIInVLAN); ok && sx.VNIInVLAN != "" && len(ids) == 1 {
+					if n, err := strconv.Atoi(vni); err == nil {
+						r.VNIs[ids[0]] = n
+					}
+				}
 			}
 			continue
 		}
 		name, ok := strings.CutPrefix(b.Header, "interface ")
+		if num, isLAG := strings.CutPrefix(name, lagPrefix); ok && isLAG && lagPrefix != "" {
+			n, err := strconv.Atoi(num)
+			if err != nil {
+				continue
+			}
+			p, err := sx.port(name, b.Lines)
+			if err != nil {
+				return r, fmt.Errorf("interface %s: %w", name, err)
+			}
+			r.LAGs[n] = p
+			continue
+		}
 		if !ok || !slices.ContainsFunc(sx.Ports, func(p string) bool { return strings.HasPrefix(name, p) }) {
 			continue
 		}
@@ -114,6 +154,23 @@ func (sx *Syntax) Parse(text string) (Running, error) {
 		r.Ports[name] = p
 	}
 	return r, nil
+}
+
+// vniMapMatch returns the VLAN and VNI a line maps, or nil.
+func vniMapMatch(re *regexp.Regexp, l string) []int {
+	if re == nil {
+		return nil
+	}
+	m := re.FindStringSubmatch(l)
+	if len(m) != 3 {
+		return nil
+	}
+	vlan, err1 := strconv.Atoi(m[1])
+	vni, err2 := strconv.Atoi(m[2])
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	return []int{vlan, vni}
 }
 
 func (sx *Syntax) port(name string, lines []string) (sdk.PortState, error) {

@@ -52,6 +52,15 @@ type Templates struct {
 	Enable          string   // "no shutdown"
 	Disable         string   // "shutdown"
 	CreateVLAN      []string // "vlan {vlan}", "name {name}", "exit"
+	// Port-channels ({n} is the number, {mode} LACPMode or StaticMode):
+	// LAGInterface enters one (creating it), LAGJoin makes the current
+	// port a member, LAGLeave takes it out, LAGRemove deletes the
+	// port-channel. Without LAGInterface the driver has no lag operations.
+	LAGInterface, LAGJoin, LAGLeave, LAGRemove []string
+	LACPMode, StaticMode                       string
+	// MapVNI and UnmapVNI map and unmap VLAN {vlan} to VXLAN {vni};
+	// without MapVNI the driver supports VLAN networks only.
+	MapVNI, UnmapVNI []string
 	// DefaultVLAN is the access VLAN a port shut by reset_port returns to
 	// (the OS's factory default); 0 means 1.
 	DefaultVLAN int
@@ -75,7 +84,11 @@ func (sw *Switch) Driver() *sdk.Driver {
 	info := sw.Info
 	info.Session = "interactive"
 	info.Shell = sw.Platform.Shell()
-	return &sdk.Driver{
+	info.NetworkTypes = []string{sdk.NetworkVLAN}
+	if len(sw.Templates.MapVNI) > 0 {
+		info.NetworkTypes = append(info.NetworkTypes, sdk.NetworkVXLAN)
+	}
+	drv := &sdk.Driver{
 		Info:          info,
 		SetPort:       d.setPort,
 		ResetPort:     d.resetPort,
@@ -84,6 +97,10 @@ func (sw *Switch) Driver() *sdk.Driver {
 		ReadPort:      d.readPort,
 		Save:          d.save,
 	}
+	if len(sw.Templates.LAGInterface) > 0 {
+		drv.LAGSet, drv.LAGDelete = d.lagSet, d.lagDelete
+	}
+	return drv
 }
 
 type driver struct {
@@ -134,13 +151,24 @@ func (d *driver) running(s *Session, cmd string) (Running, error) {
 	if err != nil {
 		return Running{}, sdk.DeviceError("parse %q output: %v", cmd, err)
 	}
-	for name, p := range r.Ports {
-		if d.sw.Templates.NativeInAllowed && p.Mode == sdk.ModeTrunk && p.NativeVLAN != 0 {
-			p.AllowedVLANs = slices.DeleteFunc(slices.Clone(p.AllowedVLANs), func(v int) bool { return v == p.NativeVLAN })
-			r.Ports[name] = p
+	if d.sw.Templates.NativeInAllowed {
+		for name, p := range r.Ports {
+			r.Ports[name] = nativeOut(p)
+		}
+		for n, p := range r.LAGs {
+			r.LAGs[n] = nativeOut(p)
 		}
 	}
 	return r, nil
+}
+
+// nativeOut drops a trunk's native VLAN from its allowed list, where
+// Cisco-style OSes repeat it.
+func nativeOut(p sdk.PortState) sdk.PortState {
+	if p.Mode == sdk.ModeTrunk && p.NativeVLAN != 0 {
+		p.AllowedVLANs = slices.DeleteFunc(slices.Clone(p.AllowedVLANs), func(v int) bool { return v == p.NativeVLAN })
+	}
+	return p
 }
 
 // port reads one port; a port the device does not know reads as not
@@ -362,7 +390,8 @@ func (d *driver) resetPort(h sdk.Host, r sdk.ResetPortRequest) (sdk.Result, erro
 }
 
 func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error) {
-	if r.Network.VNI != 0 {
+	n := r.Network
+	if n.VNI != 0 && len(d.sw.Templates.MapVNI) == 0 {
 		return sdk.Result{}, sdk.Unsupported("driver %s does not map VXLAN VNIs", d.sw.Info.Name)
 	}
 	s, err := d.cli.Open(h)
@@ -374,18 +403,35 @@ func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error
 	if err != nil {
 		return sdk.Result{}, err
 	}
-	if name, ok := run.VLANs[r.Network.VLAN]; ok && (r.Network.Name == "" || r.Network.Name == name) {
-		return sdk.Result{}, nil
+	v := vars{"vlan": strconv.Itoa(n.VLAN), "name": n.Name, "vni": strconv.Itoa(n.VNI)}
+	var lines []string
+	if name, ok := run.VLANs[n.VLAN]; !ok || (n.Name != "" && n.Name != name) {
+		l, err := render(d.sw.Templates.CreateVLAN, v)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(lines, l...)
 	}
-	lines, err := render(d.sw.Templates.CreateVLAN, vars{"vlan": strconv.Itoa(r.Network.VLAN), "name": r.Network.Name})
-	if err != nil {
-		return sdk.Result{}, err
+	if n.VNI != 0 && run.VNIs[n.VLAN] != n.VNI {
+		if old := run.VNIs[n.VLAN]; old != 0 {
+			return sdk.Result{}, sdk.Conflict("VLAN %d is already mapped to VNI %d: delete that network first", n.VLAN, old)
+		}
+		for vlan, vni := range run.VNIs {
+			if vni == n.VNI {
+				return sdk.Result{}, sdk.Conflict("VNI %d is already mapped to VLAN %d: delete that network first", vni, vlan)
+			}
+		}
+		l, err := render(d.sw.Templates.MapVNI, v)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(lines, l...)
 	}
 	return d.apply(s, lines, r.DryRun)
 }
 
 func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error) {
-	if r.Network.VNI != 0 {
+	if r.Network.VNI != 0 && len(d.sw.Templates.UnmapVNI) == 0 {
 		return sdk.Result{}, sdk.Unsupported("driver %s does not map VXLAN VNIs", d.sw.Info.Name)
 	}
 	s, err := d.cli.Open(h)
@@ -408,16 +454,29 @@ func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, er
 				users = append(users, name)
 			}
 		}
+		for _, p := range run.LAGs {
+			if carries(p, v) {
+				users = append(users, p.Port)
+			}
+		}
 		if len(users) > 0 {
 			slices.Sort(users)
 			return sdk.Result{}, sdk.Conflict("VLAN %d is still carried by %s: detach those ports first, or delete with force", v, strings.Join(users, ", "))
 		}
 	}
-	lines, err := render(d.sw.Templates.DeleteVLAN, vars{"vlan": strconv.Itoa(v)})
+	var lines []string
+	if vni := run.VNIs[v]; vni != 0 && len(d.sw.Templates.UnmapVNI) > 0 {
+		l, err := render(d.sw.Templates.UnmapVNI, vars{"vlan": strconv.Itoa(v), "vni": strconv.Itoa(vni)})
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(lines, l...)
+	}
+	l, err := render(d.sw.Templates.DeleteVLAN, vars{"vlan": strconv.Itoa(v)})
 	if err != nil {
 		return sdk.Result{}, err
 	}
-	return d.apply(s, lines, r.DryRun)
+	return d.apply(s, append(lines, l...), r.DryRun)
 }
 
 // carries reports whether a port forwards VLAN v.

@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/openmercury/mercury/sdk"
+)
+
+// findLAG returns the port-channel a request names: its number when given,
+// else the one whose description is the LAG's name.
+func findLAG(run Running, l sdk.LAG) (int, sdk.PortState, bool) {
+	if l.Number != 0 {
+		p, ok := run.LAGs[l.Number]
+		return l.Number, p, ok
+	}
+	nums := make([]int, 0, len(run.LAGs))
+	for n := range run.LAGs {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	for _, n := range nums {
+		if run.LAGs[n].Description == l.Name {
+			return n, run.LAGs[n], true
+		}
+	}
+	return 0, sdk.PortState{}, false
+}
+
+// freeLAG returns the lowest port-channel number in the device's lag_range
+// (default 1-128) that the device does not use.
+func (d *driver) freeLAG(h sdk.Host, run Running) (int, error) {
+	lo, hi := 1, 128
+	if v, ok := h.Setting("lag_range"); ok && v != "" {
+		a, b, _ := strings.Cut(v, "-")
+		x, err1 := strconv.Atoi(a)
+		y, err2 := strconv.Atoi(b)
+		if err1 != nil || err2 != nil || x < 1 || y < x {
+			return 0, sdk.Invalid("lag_range %q is not a range such as 1-128", v)
+		}
+		lo, hi = x, y
+	}
+	for n := lo; n <= hi; n++ {
+		if _, used := run.LAGs[n]; !used {
+			return n, nil
+		}
+	}
+	return 0, sdk.Conflict("every port-channel number in lag_range %d-%d is in use: widen the device's lag_range", lo, hi)
+}
+
+func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
+	t := d.sw.Templates
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	run, err := d.running(s, d.sw.ShowAll)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	n, cur, exists := findLAG(run, r.LAG)
+	if !exists {
+		if n == 0 {
+			if n, err = d.freeLAG(h, run); err != nil {
+				return sdk.Result{}, err
+			}
+		}
+		cur = sdk.PortState{Exists: true, Enabled: !d.defaultShut(), Mode: sdk.ModeAccess, NativeVLAN: d.defaultVLAN()}
+	}
+	ifName := lagIfName(d.sw, n)
+	for _, m := range r.LAG.Members {
+		p, ok := run.Ports[m]
+		if !ok {
+			return sdk.Result{}, sdk.Errorf("not_found", "LAG member %s does not exist on this device", m)
+		}
+		if p.LAG != "" && p.LAG != ifName {
+			return sdk.Result{}, sdk.Conflict("LAG member %s already belongs to %s: delete that LAG or take the port out first", m, p.LAG)
+		}
+	}
+	var lines []string
+	for _, nw := range r.CreateVLANs {
+		if _, ok := run.VLANs[nw.VLAN]; !ok {
+			l, err := render(t.CreateVLAN, vars{"vlan": strconv.Itoa(nw.VLAN), "name": nw.Name})
+			if err != nil {
+				return sdk.Result{}, err
+			}
+			lines = append(lines, l...)
+		}
+	}
+	num := vars{"n": strconv.Itoa(n), "mode": t.LACPMode}
+	if r.LAG.Mode == sdk.LAGStatic {
+		num["mode"] = t.StaticMode
+	}
+	cfg := r.Config
+	cfg.Description = r.LAG.Name
+	own, err := d.portLines(cur, desired{cfg: cfg})
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	if len(own) > 0 || !exists {
+		head, err := render(t.LAGInterface, num)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(append(lines, head...), own...)
+	}
+	for _, m := range r.LAG.Members {
+		if run.Ports[m].LAG == ifName {
+			continue
+		}
+		l, err := d.onPort(m, t.LAGJoin, num)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(lines, l...)
+	}
+	if len(r.LAG.Members) > 0 {
+		for _, m := range d.members(run, ifName) {
+			if !slices.Contains(r.LAG.Members, m) {
+				l, err := d.onPort(m, t.LAGLeave, num)
+				if err != nil {
+					return sdk.Result{}, err
+				}
+				lines = append(lines, l...)
+			}
+		}
+	}
+	res, err := d.apply(s, lines, r.DryRun)
+	res.Number = n
+	return res, err
+}
+
+func (d *driver) lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, error) {
+	t := d.sw.Templates
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	run, err := d.running(s, d.sw.ShowAll)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	n, _, exists := findLAG(run, r.LAG)
+	if !exists {
+		return sdk.Result{}, nil
+	}
+	num := vars{"n": strconv.Itoa(n)}
+	want := desired{shutdown: true}
+	if r.IdleVLAN != 0 {
+		want = desired{cfg: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: r.IdleVLAN}}
+	}
+	var lines []string
+	for _, m := range d.members(run, lagIfName(d.sw, n)) {
+		idle, err := d.portLines(run.Ports[m], want)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		l, err := d.onPort(m, append(slices.Clone(t.LAGLeave), idle...), num)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		lines = append(lines, l...)
+	}
+	l, err := render(t.LAGRemove, num)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	res, err := d.apply(s, append(lines, l...), r.DryRun)
+	res.Number = n
+	return res, err
+}
+
+// onPort renders the port's interface line followed by lines.
+func (d *driver) onPort(port string, lines []string, v vars) ([]string, error) {
+	head, err := render(d.sw.Templates.Interface, vars{"port": port})
+	if err != nil {
+		return nil, err
+	}
+	body, err := render(lines, v)
+	if err != nil {
+		return nil, err
+	}
+	return append(head, body...), nil
+}
+
+// members lists, sorted, the ports of the port-channel named ifName.
+func (d *driver) members(run Running, ifName string) []string {
+	var out []string
+	for name, p := range run.Ports {
+		if p.LAG == ifName {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// lagIfName is port-channel n's interface name.
+func lagIfName(sw *Switch, n int) string {
+	if sw.Syntax == nil || sw.Syntax.LAGName == "" {
+		return strconv.Itoa(n)
+	}
+	return strings.Replace(sw.Syntax.LAGName, "%s", strconv.Itoa(n), 1)
+}
+
+func (d *driver) defaultShut() bool { return d.sw.Syntax != nil && d.sw.Syntax.DefaultShut }
