@@ -201,8 +201,10 @@ func (s *Service) ResetPort(ctx context.Context, c Caller, r ResetPortRequest) (
 	}, nil
 }
 
-// change runs one changing driver call and, when the device's save_config
-// is "always" and the driver did not persist the change itself, its save.
+// change runs one changing driver call and, when the driver did not
+// persist the change itself, saves per the device's save_config: at once
+// ("always"), later in one save for a burst of changes ("deferred", the
+// result says saved: false), or not at all ("never").
 func (s *Service) change(ctx context.Context, st *state, rec *Record, c call) error {
 	var res abi.Result
 	cmds, err := s.invoke(ctx, st, c, &res)
@@ -211,11 +213,15 @@ func (s *Service) change(ctx context.Context, st *state, rec *Record, c call) er
 		return err
 	}
 	rec.Changed, rec.Saved = res.Changed, res.Saved
-	if !res.Changed || res.Saved || c.dev.SaveConfig != inventory.SaveAlways {
+	if !res.Changed || res.Saved || c.dev.SaveConfig == inventory.SaveNever {
 		return nil
 	}
 	info, _ := s.driverInfo(c.dev)
 	if !slices.Contains(info.Operations, abi.OpSave) {
+		return nil
+	}
+	if c.dev.SaveConfig == inventory.SaveDeferred {
+		s.saves.schedule(c.dev.Name)
 		return nil
 	}
 	var saved abi.Result

@@ -30,6 +30,9 @@ type Options struct {
 	Registerer prometheus.Registerer
 	// Deadline overrides Config's server deadline (for tests); 0 keeps it.
 	Deadline time.Duration
+	// SaveDelay is how long a save_config: deferred device waits after a
+	// change before its save; 0 means DefaultSaveDelay.
+	SaveDelay time.Duration
 }
 
 // Service runs Mercury's operations.
@@ -43,6 +46,7 @@ type Service struct {
 	dl      time.Duration
 	state   atomic.Pointer[state]
 	events  *feed
+	saves   *saver
 }
 
 // state is one loaded configuration with what is derived from it.
@@ -69,6 +73,7 @@ func New(opts Options) (*Service, error) {
 		log: opts.Logger, audit: opts.Audit, metrics: newMetrics(opts.Registerer),
 		dl: opts.Deadline, events: newFeed(),
 	}
+	s.saves = newSaver(s, opts.SaveDelay)
 	s.state.Store(newState(opts.Config))
 	return s, nil
 }

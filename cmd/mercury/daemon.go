@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -106,6 +107,12 @@ func (d *daemon) reloadLocked(ctx context.Context) error {
 }
 
 func (d *daemon) close() {
+	// Deferred saves still due run now, before the connections close.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	if err := d.service.FlushSaves(ctx); err != nil {
+		d.log.Error("saving configurations at shutdown", "err", err)
+	}
+	cancel()
 	d.pool.Close()
 	d.engine.Close(context.Background())
 }

@@ -1,0 +1,163 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openmercury/mercury/internal/wasmbuild"
+	"github.com/openmercury/mercury/inventory"
+	"github.com/openmercury/mercury/lock"
+	mruntime "github.com/openmercury/mercury/runtime"
+	"github.com/openmercury/mercury/service"
+	"github.com/openmercury/mercury/simulator"
+	"github.com/openmercury/mercury/ssh"
+)
+
+// simService returns a Service on one simulated EOS switch, eos-1, with
+// the arista-eos driver and the given save_config and save delay.
+func simService(t *testing.T, saveConfig string, delay time.Duration) (*service.Service, *simulator.Device) {
+	t.Helper()
+	sim, err := simulator.Run(simulator.Fleet("arista-eos", "eos", 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	dir := t.TempDir()
+	var inv bytes.Buffer
+	if err := sim.WriteInventory(&inv, dir); err != nil {
+		t.Fatal(err)
+	}
+	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
+	cfg := fmt.Sprintf("server:\n  drivers_dir: %q\n", drivers) +
+		strings.Replace(inv.String(), "    driver: ", "    save_config: "+saveConfig+"\n    driver: ", 1)
+	cfgPath := filepath.Join(dir, "mercury.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := inventory.Load(cfgPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	eng, err := mruntime.New(ctx, mruntime.Options{CacheDir: wasmbuild.CacheDir(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close(ctx) })
+	if err := eng.LoadDir(ctx, drivers); err != nil {
+		t.Fatal(err)
+	}
+	pool := ssh.NewPool(ssh.Options{})
+	t.Cleanup(func() { pool.Close() })
+	svc, err := service.New(service.Options{Config: c, Engine: eng, Pool: pool, Locker: lock.New(lock.Options{}), SaveDelay: delay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, _ := sim.Device("eos-1")
+	return svc, dev
+}
+
+func attach(t *testing.T, svc *service.Service, port string, vlan int) service.UpdatePortResult {
+	t.Helper()
+	mode := "access"
+	res, err := svc.UpdatePort(context.Background(), service.Caller{Identity: "test"}, service.UpdatePortRequest{
+		SwitchID: "eos-1", PortName: port, Mode: &mode, NativeVLAN: &vlan,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// waitSaves waits (up to 10 s, a bound on a hung test, not a speed
+// requirement) until the switch has been saved n times.
+func waitSaves(t *testing.T, dev *simulator.Device, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); dev.State().Saves < n; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("saves %d, want %d", dev.State().Saves, n)
+		}
+	}
+}
+
+func TestSaveConfig(t *testing.T) {
+	t.Run("always", func(t *testing.T) {
+		svc, dev := simService(t, "always", 0)
+		attach(t, svc, "Ethernet1", 100)
+		attach(t, svc, "Ethernet2", 100)
+		if n := dev.State().Saves; n != 2 {
+			t.Fatalf("saves %d after two changes, want 2 (one each, before the call returns)", n)
+		}
+	})
+	t.Run("never", func(t *testing.T) {
+		svc, dev := simService(t, "never", 0)
+		attach(t, svc, "Ethernet1", 100)
+		if err := svc.FlushSaves(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := dev.State().Saves; n != 0 {
+			t.Fatalf("saves %d, want none", n)
+		}
+	})
+	t.Run("deferred coalesces a burst into one save", func(t *testing.T) {
+		svc, dev := simService(t, "deferred", 300*time.Millisecond)
+		feed, stop := svc.Subscribe()
+		defer stop()
+		for i := 1; i <= 3; i++ {
+			attach(t, svc, fmt.Sprintf("Ethernet%d", i), 100)
+		}
+		if n := dev.State().Saves; n > 1 {
+			t.Fatalf("saves %d after a burst of three changes, want at most one", n)
+		}
+		waitSaves(t, dev, 1)
+		// The save is audited as its own operation.
+		for {
+			r := <-feed
+			if r.Method == "save" {
+				if r.Caller != "mercury" || r.Device != "eos-1" || !r.Saved || r.Result != "ok" {
+					t.Fatalf("save record %+v", r)
+				}
+				break
+			}
+		}
+		if n := dev.State().Saves; n != 1 {
+			t.Fatalf("saves %d, want exactly one for the burst", n)
+		}
+		if !reflect.DeepEqual(dev.State().Running.Ports["Ethernet3"], dev.State().Startup.Ports["Ethernet3"]) {
+			t.Fatal("the startup configuration misses the last change of the burst")
+		}
+	})
+	t.Run("deferred says saved false and flushes on shutdown", func(t *testing.T) {
+		svc, dev := simService(t, "deferred", time.Hour)
+		if res := attach(t, svc, "Ethernet1", 100); res.Status != "configured" {
+			t.Fatalf("result %+v", res)
+		}
+		if p := svc.PendingSaves(); len(p) != 1 || p[0] != "eos-1" {
+			t.Fatalf("pending saves %v, want [eos-1]", p)
+		}
+		if err := svc.FlushSaves(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := dev.State().Saves; n != 1 {
+			t.Fatalf("saves %d after FlushSaves, want 1", n)
+		}
+		if p := svc.PendingSaves(); len(p) != 0 {
+			t.Fatalf("pending saves %v after FlushSaves", p)
+		}
+	})
+	t.Run("a failed deferred save is reported", func(t *testing.T) {
+		svc, dev := simService(t, "deferred", time.Hour)
+		attach(t, svc, "Ethernet1", 100)
+		dev.SetFault(simulator.Fault{SaveError: true})
+		if err := svc.FlushSaves(context.Background()); err == nil {
+			t.Fatal("FlushSaves hid a failed save")
+		}
+	})
+}
