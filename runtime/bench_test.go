@@ -60,6 +60,7 @@ func BenchmarkStartup(b *testing.B) {
 	}{
 		{"1-driver", []string{"ovs"}},
 		{"2-drivers", []string{"ovs", "linux-bridge"}},
+		{"6-drivers", []string{"ovs", "linux-bridge", "arista-eos", "cisco-ios", "cisco-nxos", "dell-os10"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var paths []string
