@@ -95,25 +95,25 @@ func (d *Driver) Dispatch(h Host, op string, in []byte) (status int32, out []byt
 		return encode(d.Describe(), nil)
 	case abi.OpPortSupported:
 		if d.PortSupported == nil {
-			return run(h, in, d.defaultPortSupported)
+			return run(nil, h, in, d.defaultPortSupported)
 		}
-		return run(h, in, d.PortSupported)
+		return run(nil, h, in, d.PortSupported)
 	case abi.OpSetPort:
-		return run(h, in, d.SetPort)
+		return run(d, h, in, d.SetPort)
 	case abi.OpResetPort:
-		return run(h, in, d.ResetPort)
+		return run(d, h, in, d.ResetPort)
 	case abi.OpAddNetwork:
-		return run(h, in, d.AddNetwork)
+		return run(d, h, in, d.AddNetwork)
 	case abi.OpDeleteNetwork:
-		return run(h, in, d.DeleteNetwork)
+		return run(d, h, in, d.DeleteNetwork)
 	case abi.OpReadPort:
-		return run(h, in, d.ReadPort)
+		return run(d, h, in, d.ReadPort)
 	case abi.OpLAGSet:
-		return run(h, in, d.LAGSet)
+		return run(d, h, in, d.LAGSet)
 	case abi.OpLAGDelete:
-		return run(h, in, d.LAGDelete)
+		return run(d, h, in, d.LAGDelete)
 	case abi.OpSave:
-		return run(h, in, d.Save)
+		return run(d, h, in, d.Save)
 	}
 	return abi.StatusUnsupported, nil
 }
@@ -139,8 +139,10 @@ func (d *Driver) defaultPortSupported(_ Host, r PortSupportedRequest) (Support, 
 	return Support{Supported: true}, nil
 }
 
-// run decodes in into Req, calls f and encodes its result.
-func run[Req, Resp any](h Host, in []byte, f func(Host, Req) (Resp, error)) (int32, []byte) {
+// run decodes in into Req, refuses a port name that does not match the
+// driver's port_pattern (when d is not nil) before the handler can open a
+// session, calls f and encodes its result.
+func run[Req, Resp any](d *Driver, h Host, in []byte, f func(Host, Req) (Resp, error)) (int32, []byte) {
 	if f == nil {
 		return abi.StatusUnsupported, nil
 	}
@@ -150,8 +152,43 @@ func run[Req, Resp any](h Host, in []byte, f func(Host, Req) (Resp, error)) (int
 			return errorOut(&Error{Kind: "invalid", Message: "decode request: " + err.Error()})
 		}
 	}
+	if d != nil {
+		if err := d.checkPorts(&req); err != nil {
+			return errorOut(err)
+		}
+	}
 	resp, err := f(h, req)
 	return encode(resp, err)
+}
+
+// checkPorts refuses a request naming a port outside Info.PortPattern: the
+// host checks too, but a driver run by another host (or a test) must not
+// send a malformed name to a device.
+func (d *Driver) checkPorts(req any) error {
+	var ports []string
+	switch r := req.(type) {
+	case *abi.SetPortRequest:
+		ports = []string{r.Port}
+	case *abi.ResetPortRequest:
+		ports = []string{r.Port}
+	case *abi.ReadPortRequest:
+		ports = []string{r.Port}
+	case *abi.LAGSetRequest:
+		ports = r.LAG.Members
+	}
+	if len(ports) == 0 || d.Info.PortPattern == "" {
+		return nil
+	}
+	re, err := regexp.Compile("^(?:" + d.Info.PortPattern + ")$")
+	if err != nil {
+		return &Error{Kind: "driver", Message: fmt.Sprintf("driver %s has a bad port_pattern: %v", d.Info.Name, err)}
+	}
+	for _, p := range ports {
+		if !re.MatchString(p) {
+			return &Error{Kind: "invalid", Message: fmt.Sprintf("port name %q does not match driver %s's pattern %s", p, d.Info.Name, d.Info.PortPattern)}
+		}
+	}
+	return nil
 }
 
 func encode(v any, err error) (int32, []byte) {
