@@ -266,6 +266,14 @@ func (d *Device) Connections() int {
 	return len(d.conns)
 }
 
+// Accepted returns how many connections the device has accepted since it
+// started, closed ones included.
+func (d *Device) Accepted() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.nextConn
+}
+
 // The cli.Env methods.
 
 // Hostname implements cli.Env.

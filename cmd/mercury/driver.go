@@ -9,16 +9,26 @@ import (
 	"strings"
 
 	mruntime "github.com/openmercury/mercury/runtime"
+	"github.com/openmercury/mercury/sdk/drivertest"
+	"github.com/openmercury/mercury/simulator/platform"
 )
 
 func runDriver(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(stdout, `Usage: mercury driver inspect [--json] [--cache-dir DIR] FILE.wasm
+       mercury driver test --simulator PLATFORM [--json] [--run TEXT] [--cache-dir DIR] FILE.wasm
 
 inspect   load FILE.wasm exactly as the service would — compile, check its imports,
           exports, memory and ABI version, run its describe operation — and print
           what it says of itself. Exits 1, naming every problem, if the service
-          would refuse it.`)
+          would refuse it.
+
+test      run the conformance kit: every scenario (attach, repeat, move, trunk,
+          hybrid, reset, VLANs, read_port, errors, refused input, dry run, save and
+          each fault a device can show) on a fresh simulated PLATFORM switch, with
+          FILE.wasm in the real runtime over real SSH, checking the driver's replies
+          and the switch's state. Prints a pass/fail/skip table; exits 1 when any
+          scenario fails. Platforms: `+strings.Join(platform.Names(), ", ")+`.`)
 		if len(args) == 0 {
 			return 2
 		}
@@ -27,6 +37,8 @@ inspect   load FILE.wasm exactly as the service would — compile, check its imp
 	switch args[0] {
 	case "inspect":
 		return driverInspect(ctx, args[1:], stdout, stderr)
+	case "test":
+		return driverTest(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "mercury driver: unknown subcommand %q (see 'mercury driver --help')\n", args[0])
 	return 2
@@ -89,6 +101,39 @@ func driverInspect(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	for _, n := range desc.Notes {
 		row("note", n)
+	}
+	return 0
+}
+
+func driverTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("driver test", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sim := fs.String("simulator", "", "simulated platform to test against: "+strings.Join(platform.Names(), ", "))
+	asJSON := fs.Bool("json", false, "print the outcomes as JSON")
+	only := fs.String("run", "", "run only the scenarios whose names contain this text")
+	cacheDir := fs.String("cache-dir", "", "wazero compile cache directory (default: none, compile in memory)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 || *sim == "" {
+		fmt.Fprintln(stderr, "mercury driver test: want --simulator PLATFORM and exactly one FILE.wasm (see 'mercury driver --help')")
+		return 2
+	}
+	out, err := drivertest.RunKit(ctx, drivertest.KitOptions{Driver: fs.Arg(0), Platform: *sim, CacheDir: *cacheDir, Only: *only})
+	if err != nil {
+		fmt.Fprintf(stderr, "mercury driver test: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(out, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+	} else {
+		fmt.Fprint(stdout, drivertest.FormatOutcomes(out))
+	}
+	for _, o := range out {
+		if o.Status == "fail" {
+			return 1
+		}
 	}
 	return 0
 }

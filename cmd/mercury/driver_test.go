@@ -33,3 +33,31 @@ func TestDriverInspect(t *testing.T) {
 		t.Errorf("output:\n%s", out.String())
 	}
 }
+
+func TestDriverTest(t *testing.T) {
+	cache := wasmbuild.CacheDir(t)
+	var out, errb bytes.Buffer
+	eos := wasmbuild.Driver(t, "arista-eos")
+	code := run(context.Background(), []string{"driver", "test", "--simulator", "arista-eos", "--cache-dir", cache, "--run", "attach", eos}, &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "attach access") || !strings.Contains(out.String(), "1 passed, 0 failed, 0 skipped") {
+		t.Fatalf("arista-eos on its simulator: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	// A driver for another OS fails the kit, and says where.
+	out.Reset()
+	code = run(context.Background(), []string{"driver", "test", "--simulator", "arista-eos", "--cache-dir", cache, "--run", "attach", wasmbuild.Driver(t, "cisco-nxos")}, &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), "attach access") || !strings.Contains(out.String(), "fail") {
+		t.Fatalf("cisco-nxos on the EOS simulator: exit %d, want 1 and a failed row\n%s%s", code, out.String(), errb.String())
+	}
+	// The ovs driver implements no LAGs, no save... its skips say so.
+	out.Reset()
+	code = run(context.Background(), []string{"driver", "test", "--simulator", "arista-eos", "--cache-dir", cache, "--run", "save", "--json", wasmbuild.Driver(t, "ovs")}, &out, &errb)
+	if !strings.Contains(out.String(), `"scenario": "save"`) {
+		t.Fatalf("--json output:\n%s", out.String())
+	}
+	for _, args := range [][]string{{"driver", "test", eos}, {"driver", "test", "--simulator", "no-such-os", eos}} {
+		errb.Reset()
+		if code := run(context.Background(), args, &out, &errb); code == 0 {
+			t.Errorf("%q: exit 0, want a usage error", args)
+		}
+	}
+}

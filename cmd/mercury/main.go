@@ -26,7 +26,7 @@ func commands() []command {
 		{"serve", "serve the JSON-RPC API: serve --config FILE", runServe},
 		{"call", "call a JSON-RPC method: call METHOD key=value...", runCall},
 		{"version", "print the version and the driver ABI version", runVersion},
-		{"driver", "inspect a driver (.wasm): driver inspect FILE", runDriver},
+		{"driver", "inspect or test a driver (.wasm): driver inspect|test FILE", runDriver},
 		{"config", "check a configuration file: config check FILE", runConfig},
 		{"simulate", "run simulated switches and print their inventory", runSimulate},
 	}

@@ -95,7 +95,9 @@ func (sw *Switch) Driver() *sdk.Driver {
 		AddNetwork:    d.addNetwork,
 		DeleteNetwork: d.deleteNetwork,
 		ReadPort:      d.readPort,
-		Save:          d.save,
+	}
+	if len(sw.Platform.Save) > 0 {
+		drv.Save = d.save
 	}
 	if len(sw.Templates.LAGInterface) > 0 {
 		drv.LAGSet, drv.LAGDelete = d.lagSet, d.lagDelete

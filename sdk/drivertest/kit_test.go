@@ -1,0 +1,50 @@
+//go:build !wasip1
+
+package drivertest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/openmercury/mercury/internal/wasmbuild"
+	"github.com/openmercury/mercury/sdk/drivertest"
+)
+
+// TestKitCatchesABrokenDriver runs the kit on a driver that reports
+// success but never sets an access port's VLAN: the kit must fail it on
+// the device's state, not believe its replies.
+func TestKitCatchesABrokenDriver(t *testing.T) {
+	wasm := wasmbuild.Build(t, "testdata/drivers/forgetful-eos", "forgetful-eos")
+	out, err := drivertest.RunKit(context.Background(), drivertest.KitOptions{
+		Driver: wasm, Platform: "arista-eos", CacheDir: wasmbuild.CacheDir(t), Only: "access",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || out[0].Status != "fail" || !strings.Contains(out[0].Message, "want an enabled access port on VLAN 101") {
+		t.Fatalf("the kit passed a driver that forgets the VLAN:\n%s", drivertest.FormatOutcomes(out))
+	}
+	// It lacks save: that scenario is skipped and says why, not passed.
+	out, err = drivertest.RunKit(context.Background(), drivertest.KitOptions{
+		Driver: wasm, Platform: "arista-eos", CacheDir: wasmbuild.CacheDir(t), Only: "save",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range out {
+		if o.Status != "skip" || !strings.Contains(o.Message, "does not implement save") {
+			t.Errorf("%s: %s %q, want skipped for the missing save", o.Scenario, o.Status, o.Message)
+		}
+	}
+	if got := drivertest.FormatOutcomes(out); !strings.Contains(got, "0 passed, 0 failed, 2 skipped") {
+		t.Errorf("summary:\n%s", got)
+	}
+}
+
+func TestKitRefusesUnknownPlatform(t *testing.T) {
+	_, err := drivertest.RunKit(context.Background(), drivertest.KitOptions{Driver: wasmbuild.Driver(t, "arista-eos"), Platform: "no-such-os"})
+	if err == nil {
+		t.Fatal("an unknown platform was accepted")
+	}
+}

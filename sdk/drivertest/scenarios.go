@@ -1,0 +1,273 @@
+package drivertest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/simulator"
+)
+
+// scenario is one conformance check; needs lists the operations it uses,
+// and a driver lacking one is reported as skipped, never as passing.
+type scenario struct {
+	name  string
+	needs []string
+	run   func(k *kit) error
+}
+
+// The VLANs scenarios use.
+const v1, v2, v3, v4 = 101, 102, 103, 104
+
+func scenarios() []scenario {
+	set, reset, read := abi.OpSetPort, abi.OpResetPort, abi.OpReadPort
+	add, del, save := abi.OpAddNetwork, abi.OpDeleteNetwork, abi.OpSave
+	return []scenario{
+		{"attach access", []string{set}, func(k *kit) error {
+			p := k.ports[0]
+			_, err := k.change(set, access(p, v1, v1), true)
+			return steps(func() error { return err }, func() error { return k.isAccess(p, v1) }, func() error { return k.hasVLAN(v1, true) })
+		}},
+		{"repeat changes nothing", []string{set}, func(k *kit) error {
+			p := k.ports[0]
+			if _, err := k.change(set, access(p, v1, v1), true); err != nil {
+				return err
+			}
+			n := len(k.dev.ConfigCommands())
+			_, err := k.change(set, access(p, v1, v1), false)
+			return steps(func() error { return err }, func() error { return k.noConfigSince(n) }, func() error { return k.isAccess(p, v1) })
+		}},
+		{"move VLAN", []string{set}, func(k *kit) error {
+			p := k.ports[0]
+			return steps(
+				func() error { _, err := k.change(set, access(p, v1, v1), true); return err },
+				func() error { _, err := k.change(set, access(p, v2, v2), true); return err },
+				func() error { return k.isAccess(p, v2) })
+		}},
+		{"trunk with native and allowed", []string{set}, func(k *kit) error {
+			p := k.ports[1]
+			return steps(
+				func() error {
+					_, err := k.change(set, trunk(p, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3), true)
+					return err
+				},
+				func() error { return k.carries(p, v1, []int{v2, v3}) },
+				func() error {
+					_, err := k.change(set, trunk(p, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3), false)
+					return err
+				})
+		}},
+		{"hybrid", []string{set}, func(k *kit) error {
+			p := k.ports[1]
+			return steps(
+				func() error {
+					_, err := k.change(set, trunk(p, abi.ModeHybrid, v2, []int{v3}, v2, v3), true)
+					return err
+				},
+				func() error { return k.carries(p, v2, []int{v3}) })
+		}},
+		{"detach one VLAN from a trunk", []string{set}, func(k *kit) error {
+			p := k.ports[1]
+			return steps(
+				func() error {
+					_, err := k.change(set, trunk(p, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3), true)
+					return err
+				},
+				func() error { _, err := k.change(set, trunk(p, abi.ModeTrunk, v1, []int{v3}), true); return err },
+				func() error { return k.carries(p, v1, []int{v3}) })
+		}},
+		{"reset to the idle VLAN", []string{set, reset}, func(k *kit) error {
+			p := k.ports[0]
+			return steps(
+				func() error {
+					_, err := k.change(set, trunk(p, abi.ModeTrunk, v2, []int{v3}, v1, v2, v3), true)
+					return err
+				},
+				func() error {
+					_, err := k.change(reset, abi.ResetPortRequest{Port: p, IdleVLAN: v1}, true)
+					return err
+				},
+				func() error { return k.isAccess(p, v1) },
+				func() error {
+					_, err := k.change(reset, abi.ResetPortRequest{Port: p, IdleVLAN: v1}, false)
+					return err
+				})
+		}},
+		{"reset without an idle VLAN shuts the port", []string{set, reset}, func(k *kit) error {
+			p := k.ports[0]
+			return steps(
+				func() error { _, err := k.change(set, access(p, v1, v1), true); return err },
+				func() error { _, err := k.change(reset, abi.ResetPortRequest{Port: p}, true); return err },
+				func() error {
+					if pp := k.port(p); !pp.Shutdown || pp.Untagged() == v1 {
+						return fmt.Errorf("%s after reset: shutdown %v, untagged %d; want shut and off VLAN %d", p, pp.Shutdown, pp.Untagged(), v1)
+					}
+					return nil
+				})
+		}},
+		{"add and delete a VLAN", []string{add, del}, func(k *kit) error {
+			n := abi.NetworkRequest{Network: abi.Network{VLAN: v4, Name: "kit-104"}}
+			return steps(
+				func() error { _, err := k.change(add, n, true); return err },
+				func() error { return k.hasVLAN(v4, true) },
+				func() error { _, err := k.change(add, n, false); return err },
+				func() error { _, err := k.change(del, n, true); return err },
+				func() error { return k.hasVLAN(v4, false) },
+				func() error { _, err := k.change(del, n, false); return err })
+		}},
+		{"delete a VLAN in use needs force", []string{set, del}, func(k *kit) error {
+			p := k.ports[2]
+			n := abi.NetworkRequest{Network: abi.Network{VLAN: v4}}
+			return steps(
+				func() error { _, err := k.change(set, access(p, v4, v4), true); return err },
+				func() error { return k.fails(del, n, "conflict") },
+				func() error { return k.hasVLAN(v4, true) },
+				func() error { n.Force = true; _, err := k.change(del, n, true); return err },
+				func() error { return k.hasVLAN(v4, false) })
+		}},
+		{"read_port matches the device", []string{set, read}, func(k *kit) error {
+			p := k.ports[1]
+			req := trunk(p, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3)
+			req.Config.Description = "kit trunk"
+			if _, err := k.change(set, req, true); err != nil {
+				return err
+			}
+			var st abi.PortState
+			if err := k.do(k.deadline, read, abi.ReadPortRequest{Port: p}, &st); err != nil {
+				return err
+			}
+			dp := k.port(p)
+			want := abi.PortState{Port: p, Exists: true, Enabled: !dp.Shutdown, Mode: abi.ModeTrunk, NativeVLAN: dp.Untagged(),
+				AllowedVLANs: dp.Tagged().IDs(), Description: dp.Description}
+			if st.Port != want.Port || !st.Exists || st.Enabled != want.Enabled || st.Mode != want.Mode || st.NativeVLAN != want.NativeVLAN ||
+				fmt.Sprint(st.AllowedVLANs) != fmt.Sprint(want.AllowedVLANs) || st.Description != want.Description {
+				return fmt.Errorf("read_port gave %+v, the device has %+v", st, want)
+			}
+			return nil
+		}},
+		{"a device error surfaces as an error", []string{set}, func(k *kit) error {
+			n := len(k.dev.ConfigCommands())
+			return steps(
+				func() error { return k.fails(set, access(k.absent, v1), "not_found", "device") },
+				func() error { return k.noConfigSince(n) })
+		}},
+		{"invalid input is refused before any I/O", []string{set}, func(k *kit) error {
+			for _, bad := range []string{k.ports[0] + "\nreload", k.ports[0] + "; reload", k.ports[0] + " | include x", "\x1b[A" + k.ports[0]} {
+				if err := k.fails(set, access(bad, v1), "invalid"); err != nil {
+					return fmt.Errorf("port %q: %v", bad, err)
+				}
+			}
+			if n := k.dev.Accepted(); n != 0 {
+				return fmt.Errorf("the device accepted %d connections for refused requests", n)
+			}
+			return nil
+		}},
+		{"dry run sends nothing", []string{set}, func(k *kit) error {
+			p := k.ports[0]
+			req := access(p, v2, v2)
+			req.DryRun = true
+			res, err := k.change(set, req, true)
+			return steps(
+				func() error { return err },
+				func() error {
+					if len(res.Commands) == 0 {
+						return fmt.Errorf("a dry run returned no commands")
+					}
+					return nil
+				},
+				func() error { return k.noConfigSince(0) },
+				func() error { return k.hasVLAN(v2, false) })
+		}},
+		{"save", []string{set, save}, func(k *kit) error {
+			p := k.ports[0]
+			return steps(
+				func() error { _, err := k.change(set, access(p, v1, v1), true); return err },
+				func() error { _, err := k.change(save, abi.SaveRequest{}, true); return err },
+				func() error {
+					st := k.dev.State()
+					if st.Saves != 1 || st.Startup.Ports[p].AccessVLAN != v1 {
+						return fmt.Errorf("saves %d, startup access VLAN of %s %d; want 1 save holding VLAN %d", st.Saves, p, st.Startup.Ports[p].AccessVLAN, v1)
+					}
+					return nil
+				})
+		}},
+		faultScenario("fault: connection refused", simulator.Fault{Refuse: true}, false, set, "unreachable"),
+		faultScenario("fault: authentication rejected", simulator.Fault{RejectAuth: true}, false, set, "auth"),
+		faultScenario("fault: connection dropped mid-command", simulator.Fault{DropAtConfigLine: 2}, true, set, "unreachable", "timeout", "device"),
+		faultScenario("fault: device hangs", simulator.Fault{Hang: true}, true, set, "timeout"),
+		faultScenario("fault: slow output", simulator.Fault{LineDelay: 2 * time.Second}, true, set, "timeout"),
+		faultScenario("fault: configuration locked", simulator.Fault{ConfigLocked: true}, true, set, "busy"),
+		faultScenario("fault: save fails", simulator.Fault{SaveError: true}, true, save, "device"),
+	}
+}
+
+// faultScenario: with the fault set, op fails with one of kinds within the
+// fault deadline; once it is cleared, the next attach works. warm runs an
+// attach first, so that faults of an open session (hang, drop, slow
+// output) meet a pooled shell; faults of a new connection (refuse, auth)
+// start cold.
+func faultScenario(name string, f simulator.Fault, warm bool, op string, kinds ...string) scenario {
+	needs := []string{abi.OpSetPort}
+	if op != abi.OpSetPort {
+		needs = append(needs, op)
+	}
+	return scenario{name, needs, func(k *kit) error {
+		p := k.ports[3]
+		if warm {
+			if _, err := k.change(abi.OpSetPort, access(p, v1, v1), true); err != nil {
+				return fmt.Errorf("before the fault: %v", err)
+			}
+		}
+		var req any = access(p, v2, v2)
+		if op == abi.OpSave {
+			req = abi.SaveRequest{}
+		}
+		k.dev.SetFault(f)
+		start := time.Now()
+		err := k.fails(op, req, kinds...)
+		took := time.Since(start)
+		k.dev.SetFault(simulator.Fault{})
+		if err != nil {
+			return fmt.Errorf("with the fault: %v", err)
+		}
+		if took > k.faultDeadline+2*time.Second {
+			return fmt.Errorf("with the fault, %s returned after %v: the %v deadline was not kept", op, took.Round(time.Millisecond), k.faultDeadline)
+		}
+		if _, err := k.change(abi.OpSetPort, access(p, v3, v3), true); err != nil {
+			return fmt.Errorf("after the fault was cleared: %v", err)
+		}
+		if err := k.isAccess(p, v3); err != nil {
+			return fmt.Errorf("after the fault was cleared: %v", err)
+		}
+		return nil
+	}}
+}
+
+// FormatOutcomes renders outcomes as a table, with a summary line.
+func FormatOutcomes(out []Outcome) string {
+	var b strings.Builder
+	w := 0
+	for _, o := range out {
+		w = max(w, len(o.Scenario))
+	}
+	pass, fail, skip := 0, 0, 0
+	for _, o := range out {
+		fmt.Fprintf(&b, "%-*s  %-4s  %7s  %s\n", w, o.Scenario, o.Status, o.Duration.Round(time.Millisecond), firstLine(o.Message))
+		switch o.Status {
+		case "pass":
+			pass++
+		case "fail":
+			fail++
+		default:
+			skip++
+		}
+	}
+	fmt.Fprintf(&b, "%d passed, %d failed, %d skipped\n", pass, fail, skip)
+	return b.String()
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
