@@ -121,9 +121,16 @@ func RunKit(ctx context.Context, o KitOptions) ([]Outcome, error) {
 	return out, nil
 }
 
-// lacks returns the first of ops the driver does not describe.
+// lacks returns the first of ops the driver does not describe; the
+// network type "vxlan" counts as an op, checked against its network types.
 func lacks(d abi.Description, ops []string) string {
 	for _, op := range ops {
+		if op == abi.NetworkVXLAN {
+			if !slices.Contains(d.NetworkTypes, op) {
+				return "VXLAN networks"
+			}
+			continue
+		}
 		if !slices.Contains(d.Operations, op) {
 			return op
 		}

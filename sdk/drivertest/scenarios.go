@@ -1,6 +1,7 @@
 package drivertest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -191,6 +192,50 @@ func scenarios() []scenario {
 					}
 					return nil
 				})
+		}},
+		{"port-channel", []string{abi.OpLAGSet, abi.OpLAGDelete}, func(k *kit) error {
+			m1, m2 := k.ports[1], k.ports[2]
+			req := abi.LAGSetRequest{LAG: abi.LAG{Name: "kit-bond", Mode: abi.LAGLACP, Members: []string{m1, m2}},
+				Config: abi.PortConfig{Mode: abi.ModeTrunk, NativeVLAN: v1, AllowedVLANs: []int{v2}}, CreateVLANs: nets(v1, v2, v3)} // v3: the idle VLAN
+			var number int
+			return steps(
+				func() error { res, err := k.change(abi.OpLAGSet, req, true); number = res.Number; return err },
+				func() error {
+					l, ok := k.dev.State().Running.LAGs[number]
+					if !ok || fmt.Sprint(l.Members) != fmt.Sprint([]string{m1, m2}) || l.Untagged() != v1 || fmt.Sprint(l.Tagged().IDs()) != fmt.Sprint([]int{v2}) {
+						return fmt.Errorf("port-channel %d on the device: %+v (present %v); want members %s and %s, untagged %d, tagged %d", number, l, ok, m1, m2, v1, v2)
+					}
+					return nil
+				},
+				func() error { _, err := k.change(abi.OpLAGSet, req, false); return err },
+				func() error {
+					_, err := k.change(abi.OpLAGDelete, abi.LAGDeleteRequest{LAG: abi.LAG{Name: "kit-bond"}, IdleVLAN: v3}, true)
+					return err
+				},
+				func() error {
+					if n := len(k.dev.State().Running.LAGs); n != 0 {
+						return fmt.Errorf("%d port-channels left after lag_delete", n)
+					}
+					return errors.Join(k.isAccess(m1, v3), k.isAccess(m2, v3))
+				})
+		}},
+		{"VXLAN VNI map", []string{add, del, abi.NetworkVXLAN}, func(k *kit) error {
+			n := abi.NetworkRequest{Network: abi.Network{VLAN: v4, VNI: 10104}}
+			vni := func(want int) func() error {
+				return func() error {
+					if got := k.dev.State().Running.VNIs[v4]; got != want {
+						return fmt.Errorf("VLAN %d maps to VNI %d on the device, want %d", v4, got, want)
+					}
+					return nil
+				}
+			}
+			return steps(
+				func() error { _, err := k.change(add, n, true); return err },
+				vni(10104),
+				func() error { _, err := k.change(add, n, false); return err },
+				func() error { _, err := k.change(del, n, true); return err },
+				vni(0),
+				func() error { return k.hasVLAN(v4, false) })
 		}},
 		faultScenario("fault: connection refused", simulator.Fault{Refuse: true}, false, set, "unreachable"),
 		faultScenario("fault: authentication rejected", simulator.Fault{RejectAuth: true}, false, set, "auth"),
