@@ -1,6 +1,8 @@
 package rpc
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,8 +28,13 @@ func TestAPIDoc(t *testing.T) {
 		if !strings.Contains(doc, "| `"+m.name+"` | `"+m.failure+"` |") {
 			t.Errorf("docs/api.md does not give %s's failure text %q", m.name, m.failure)
 		}
-		// The example reply is the one the tests produce (the golden file's body).
+		// The example reply is the one the tests produce (the golden file's
+		// body). Methods without a golden file here have their examples run
+		// against a real service by test/apidoc.
 		g, err := os.ReadFile(filepath.Join("testdata", "ironic", m.name+".reply.txt"))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

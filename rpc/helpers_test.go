@@ -141,6 +141,38 @@ func (f *fakeBackend) ListDrivers(ctx context.Context, c service.Caller, r servi
 	}}, nil
 }
 
+// The Mercury methods that reach devices are tested against a real
+// service (test/apidoc); here they only record their call.
+
+func (f *fakeBackend) AttachPort(ctx context.Context, c service.Caller, r service.AttachRequest) (service.PortChange, error) {
+	return service.PortChange{Device: "tor1", Port: r.Link.PortID, Changed: true}, f.record(ctx, "attach_port", c, r)
+}
+
+func (f *fakeBackend) DetachPort(ctx context.Context, c service.Caller, r service.DetachRequest) (service.PortChange, error) {
+	return service.PortChange{Device: "tor1", Port: r.Link.PortID, Changed: true}, f.record(ctx, "detach_port", c, r)
+}
+
+func (f *fakeBackend) IsPortSupported(ctx context.Context, c service.Caller, r service.PortSupportedRequest) (service.Verdict, error) {
+	yes := true
+	return service.Verdict{Supported: &yes}, f.record(ctx, "is_port_supported", c, r)
+}
+
+func (f *fakeBackend) AddNetwork(ctx context.Context, c service.Caller, r service.NetworkRequest) (service.PortChange, error) {
+	return service.PortChange{Device: "tor1", Changed: true}, f.record(ctx, "add_network", c, r)
+}
+
+func (f *fakeBackend) DeleteNetwork(ctx context.Context, c service.Caller, r service.NetworkRequest) (service.PortChange, error) {
+	return service.PortChange{Device: "tor1", Changed: true}, f.record(ctx, "delete_network", c, r)
+}
+
+func (f *fakeBackend) VerifyPort(ctx context.Context, c service.Caller, r service.VerifyRequest) (service.PortDrift, error) {
+	return service.PortDrift{InSync: true, Drift: []string{}}, f.record(ctx, "verify_port", c, r)
+}
+
+func (f *fakeBackend) ListDevices(ctx context.Context, c service.Caller, r service.ListDevicesRequest) ([]service.DeviceInfo, error) {
+	return []service.DeviceInfo{{Name: "tor1", Driver: "ovs"}}, f.record(ctx, "list_devices", c, r)
+}
+
 // logBuffer collects JSON log records for assertions.
 type logBuffer struct {
 	mu  sync.Mutex

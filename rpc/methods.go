@@ -20,6 +20,13 @@ type Backend interface {
 	GetAllowedNetworkTypes(ctx context.Context, c service.Caller, r service.NetworkTypesRequest) ([]string, error)
 	IsLinkValid(ctx context.Context, c service.Caller, r service.LinkRequest) (service.Verdict, error)
 	ListDrivers(ctx context.Context, c service.Caller, r service.ListDriversRequest) ([]service.DriverInfo, error)
+	AttachPort(ctx context.Context, c service.Caller, r service.AttachRequest) (service.PortChange, error)
+	DetachPort(ctx context.Context, c service.Caller, r service.DetachRequest) (service.PortChange, error)
+	IsPortSupported(ctx context.Context, c service.Caller, r service.PortSupportedRequest) (service.Verdict, error)
+	AddNetwork(ctx context.Context, c service.Caller, r service.NetworkRequest) (service.PortChange, error)
+	DeleteNetwork(ctx context.Context, c service.Caller, r service.NetworkRequest) (service.PortChange, error)
+	VerifyPort(ctx context.Context, c service.Caller, r service.VerifyRequest) (service.PortDrift, error)
+	ListDevices(ctx context.Context, c service.Caller, r service.ListDevicesRequest) ([]service.DeviceInfo, error)
 }
 
 // methods is every JSON-RPC method Mercury answers. The Ironic dialect's
@@ -43,6 +50,13 @@ func methods() []method {
 		mercury("get_allowed_network_types", "Failed to get allowed network types", Backend.GetAllowedNetworkTypes),
 		mercury("is_link_valid", "Failed to check the link", Backend.IsLinkValid),
 		mercury("list_drivers", "Failed to list drivers", Backend.ListDrivers),
+		mercury("attach_port", "Failed to attach the port", Backend.AttachPort),
+		mercury("detach_port", "Failed to detach the port", Backend.DetachPort),
+		mercury("is_port_supported", "Failed to check the port", Backend.IsPortSupported),
+		mercury("add_network", "Failed to add the network", Backend.AddNetwork),
+		mercury("delete_network", "Failed to delete the network", Backend.DeleteNetwork),
+		mercury("verify_port", "Failed to verify the port", Backend.VerifyPort),
+		mercury("list_devices", "Failed to list devices", Backend.ListDevices),
 	}
 }
 

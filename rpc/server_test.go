@@ -88,7 +88,7 @@ func TestNewValidates(t *testing.T) {
 	if s.maxBody != DefaultMaxBodyBytes || s.maxDepth != 25 || s.deadline != 60*time.Second {
 		t.Errorf("defaults %d %d %s", s.maxBody, s.maxDepth, s.deadline)
 	}
-	if got := strings.Join(s.Methods(), ","); got != "delete_lag,get_allowed_network_types,get_switches,is_link_valid,list_drivers,reset_port,update_lag,update_port" {
+	if got := strings.Join(s.Methods(), ","); got != "add_network,attach_port,delete_lag,delete_network,detach_port,get_allowed_network_types,get_switches,is_link_valid,is_port_supported,list_devices,list_drivers,reset_port,update_lag,update_port,verify_port" {
 		t.Errorf("methods %s", got)
 	}
 	if _, err := newServer(Options{Backend: fb, Auth: NewNoAuth()}, append(methods(), methods()[0])); err == nil {

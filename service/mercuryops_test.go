@@ -1,0 +1,138 @@
+package service_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/openmercury/mercury/fault"
+	"github.com/openmercury/mercury/service"
+	"github.com/openmercury/mercury/simulator/state"
+)
+
+func link(port string) service.Link { return service.Link{SwitchID: "eos-1", PortID: port} }
+
+func vlanNet(v int) service.Network { return service.Network{Type: "vlan", SegmentationID: v} }
+
+// TestMercuryMethods drives the Mercury methods through the service to a
+// simulated EOS switch and checks the switch's state after each.
+func TestMercuryMethods(t *testing.T) {
+	svc, dev := simService(t, "never", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	port := func(name string) state.Port { return dev.State().Running.Ports[name] }
+	must := func(res service.PortChange, err error) service.PortChange {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	// Access, then trunk joins with and without native.
+	if res := must(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(100)})); !res.Changed || port("Ethernet1").AccessVLAN != 100 {
+		t.Fatalf("attach access: %+v, port %+v", res, port("Ethernet1"))
+	}
+	for _, r := range []service.AttachRequest{
+		{Link: link("Ethernet2"), Network: vlanNet(200), Mode: "trunk"},
+		{Link: link("Ethernet2"), Network: vlanNet(300), Mode: "trunk"},
+		{Link: link("Ethernet2"), Network: vlanNet(100), Mode: "trunk", Native: true},
+	} {
+		must(svc.AttachPort(ctx, c, r))
+	}
+	if p := port("Ethernet2"); p.Untagged() != 100 || p.Tagged().String() != "200,300" {
+		t.Fatalf("trunk after three joins: untagged %d tagged %s", p.Untagged(), p.Tagged())
+	}
+	// Repeating a join changes nothing and sends nothing.
+	n := len(dev.ConfigCommands())
+	if res := must(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet2"), Network: vlanNet(300), Mode: "trunk"})); res.Changed || len(dev.ConfigCommands()) != n {
+		t.Fatalf("repeated join: %+v, %d new config lines", res, len(dev.ConfigCommands())-n)
+	}
+	// A dry run returns commands and leaves the switch alone.
+	res := must(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet3"), Network: vlanNet(400), DryRun: true}))
+	if !res.DryRun || len(res.Commands) == 0 || len(dev.ConfigCommands()) != n || port("Ethernet3").AccessVLAN != 1 {
+		t.Fatalf("dry run: %+v; the switch got %d lines", res, len(dev.ConfigCommands())-n)
+	}
+
+	// verify_port: in sync, then drift after an out-of-band change.
+	expect := service.Expectation{Mode: "trunk", NativeVLAN: 100, AllowedVLANs: []int{300, 200}}
+	d, err := svc.VerifyPort(ctx, c, service.VerifyRequest{Link: link("Ethernet2"), Expect: expect})
+	if err != nil || !d.InSync || len(d.Drift) != 0 {
+		t.Fatalf("verify in sync: %+v %v", d, err)
+	}
+	dev.Store().Update(func(cfg *state.Config) error {
+		p := cfg.Ports["Ethernet2"]
+		p.Allowed.Remove(300)
+		cfg.Ports["Ethernet2"] = p
+		return nil
+	})
+	if d, err = svc.VerifyPort(ctx, c, service.VerifyRequest{Link: link("Ethernet2"), Expect: expect}); err != nil || d.InSync ||
+		len(d.Drift) != 1 || !strings.Contains(d.Drift[0], "allowed_vlans: expected [200, 300], actual [200]") {
+		t.Fatalf("verify after drift: %+v %v", d, err)
+	}
+
+	// detach: one network leaves; a network not carried changes nothing;
+	// the last one leaving sends the port to the idle VLAN (none here: shut).
+	must(svc.DetachPort(ctx, c, service.DetachRequest{Link: link("Ethernet2"), Network: &service.Network{Type: "vlan", SegmentationID: 100}}))
+	if p := port("Ethernet2"); p.Untagged() == 100 || p.Tagged().String() != "200" {
+		t.Fatalf("after detaching 100: untagged %d tagged %s", p.Untagged(), p.Tagged())
+	}
+	if res := must(svc.DetachPort(ctx, c, service.DetachRequest{Link: link("Ethernet2"), Network: &service.Network{SegmentationID: 999}})); res.Changed {
+		t.Fatalf("detaching a network the port lacks: %+v", res)
+	}
+	must(svc.DetachPort(ctx, c, service.DetachRequest{Link: link("Ethernet2"), Network: &service.Network{SegmentationID: 200}}))
+	if p := port("Ethernet2"); !p.Shutdown || p.Tagged().Len() != 0 {
+		t.Fatalf("after the last network left: %+v, want shut and carrying nothing", p)
+	}
+
+	// add_network / delete_network, with the in-use refusal.
+	must(svc.AddNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: service.Network{Type: "vxlan", SegmentationID: 10500, VLAN: 500, Name: "ov"}}))
+	if st := dev.State().Running; st.VNIs[500] != 10500 || st.VLANs[500].Name != "ov" {
+		t.Fatalf("add vxlan network: VNIs %v VLAN %+v", st.VNIs, st.VLANs[500])
+	}
+	if _, err := svc.DeleteNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(100)}); fault.KindOf(err) != fault.Conflict {
+		t.Fatalf("deleting VLAN 100 while Ethernet1 carries it: %v", err)
+	}
+	must(svc.DeleteNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(100), Force: true}))
+	if _, ok := dev.State().Running.VLANs[100]; ok {
+		t.Fatal("VLAN 100 survived a forced delete")
+	}
+
+	// list_devices shows the address only to operators.
+	for _, op := range []bool{false, true} {
+		ds, _ := svc.ListDevices(ctx, service.Caller{Operator: op}, service.ListDevicesRequest{})
+		if len(ds) != 1 || (ds[0].Address != "") != op {
+			t.Fatalf("list_devices for operator=%v: %+v", op, ds)
+		}
+	}
+}
+
+// TestMercuryMethodsRefuse checks refusals happen before any device I/O.
+func TestMercuryMethodsRefuse(t *testing.T) {
+	svc, dev := simService(t, "never", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	before := dev.Accepted()
+	for _, tc := range []struct {
+		name string
+		err  error
+		kind fault.Kind
+	}{
+		{"port group", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), PortGroup: &service.PortGroup{Name: "b"}})), fault.Unsupported},
+		{"bad mode", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), Mode: "routed"})), fault.Invalid},
+		{"native on access", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), Native: true})), fault.Invalid},
+		{"VLAN out of range", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(5000)})), fault.Invalid},
+		{"unknown network type", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: service.Network{Type: "geneve", SegmentationID: 5}})), fault.Invalid},
+		{"injected port", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1\nreload"), Network: vlanNet(10)})), fault.Invalid},
+		{"injected name", second(svc.AddNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: service.Network{SegmentationID: 10, Name: "a;reload"}})), fault.Invalid},
+		{"unknown switch", second(svc.DetachPort(ctx, c, service.DetachRequest{Link: service.Link{SwitchID: "nope", PortID: "Ethernet1"}})), fault.NotFound},
+		{"force on add", second(svc.AddNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(10), Force: true})), fault.Invalid},
+	} {
+		if fault.KindOf(tc.err) != tc.kind {
+			t.Errorf("%s: %v (kind %v), want %v", tc.name, tc.err, fault.KindOf(tc.err), tc.kind)
+		}
+	}
+	if n := dev.Accepted(); n != before {
+		t.Fatalf("refused requests opened %d connections to the device", n-before)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

@@ -1,0 +1,147 @@
+package apidoc
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/openmercury/mercury/internal/wasmbuild"
+	"github.com/openmercury/mercury/inventory"
+	"github.com/openmercury/mercury/lock"
+	"github.com/openmercury/mercury/rpc"
+	mruntime "github.com/openmercury/mercury/runtime"
+	"github.com/openmercury/mercury/service"
+	"github.com/openmercury/mercury/simulator"
+	"github.com/openmercury/mercury/ssh"
+)
+
+var update = flag.Bool("update", false, "rewrite the replies in docs/api.md")
+
+// example is one request of the document and the reply it shows.
+type example struct {
+	request, reply string
+	at             int // byte offset of the reply block's body in the document
+}
+
+// examples returns the request/reply pairs of the "Mercury methods"
+// section whose method has no wire golden in rpc/testdata (those are
+// checked by the rpc tests against the same document).
+func examples(t *testing.T, doc string) []example {
+	t.Helper()
+	start := strings.Index(doc, "## Mercury methods")
+	end := strings.Index(doc, "## Errors")
+	if start < 0 || end < start {
+		t.Fatal("docs/api.md lacks its Mercury methods or Errors section")
+	}
+	block := regexp.MustCompile("(?s)```json\n(.*?)\n```")
+	method := regexp.MustCompile(`"method": "([a-z_]+)"`)
+	locs := block.FindAllStringSubmatchIndex(doc[start:end], -1)
+	var out []example
+	for i := 0; i+1 < len(locs); i++ {
+		req := doc[start+locs[i][2] : start+locs[i][3]]
+		m := method.FindStringSubmatch(req)
+		if m == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(wasmbuild.Root(), "rpc", "testdata", "ironic", m[1]+".reply.txt")); err == nil {
+			continue
+		}
+		out = append(out, example{request: req, reply: doc[start+locs[i+1][2] : start+locs[i+1][3]], at: start + locs[i+1][2]})
+		i++
+	}
+	return out
+}
+
+// mercury starts a real Mercury in front of one simulated EOS switch,
+// eos-1, whose idle VLAN is 10, and returns its URL.
+func mercury(t *testing.T) string {
+	t.Helper()
+	sim, err := simulator.Run(simulator.Fleet("arista-eos", "eos", 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	dir := t.TempDir()
+	var inv bytes.Buffer
+	if err := sim.WriteInventory(&inv, dir); err != nil {
+		t.Fatal(err)
+	}
+	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
+	cfg := fmt.Sprintf("server:\n  drivers_dir: %q\n", drivers) +
+		strings.Replace(inv.String(), "    driver: ", "    idle_vlan: 10\n    driver: ", 1)
+	cfgPath := filepath.Join(dir, "mercury.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := inventory.Load(cfgPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	eng, err := mruntime.New(ctx, mruntime.Options{CacheDir: wasmbuild.CacheDir(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close(ctx) })
+	if err := eng.LoadDir(ctx, drivers); err != nil {
+		t.Fatal(err)
+	}
+	pool := ssh.NewPool(ssh.Options{})
+	t.Cleanup(func() { pool.Close() })
+	svc, err := service.New(service.Options{Config: c, Engine: eng, Pool: pool, Locker: lock.New(lock.Options{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := rpc.New(rpc.Options{Backend: svc, Auth: rpc.NewNoAuth()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func TestExamples(t *testing.T) {
+	path := filepath.Join(wasmbuild.Root(), "docs", "api.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	exs := examples(t, doc)
+	if len(exs) < 7 {
+		t.Fatalf("found %d examples to run; the Mercury methods section has lost some", len(exs))
+	}
+	url := mercury(t)
+	var got []string
+	for _, ex := range exs {
+		resp, err := http.Post(url, "application/json", strings.NewReader(ex.request))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		reply := strings.TrimSpace(string(body))
+		got = append(got, reply)
+		if !*update && reply != ex.reply {
+			t.Errorf("docs/api.md example\n%s\nreplies\n%s\nbut the document shows\n%s\n(go test ./test/apidoc -update rewrites it)", ex.request, reply, ex.reply)
+		}
+	}
+	if *update {
+		for i := len(exs) - 1; i >= 0; i-- {
+			doc = doc[:exs[i].at] + got[i] + doc[exs[i].at+len(exs[i].reply):]
+		}
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
