@@ -17,6 +17,8 @@ type metrics struct {
 	known    map[string]bool
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	wsConns  prometheus.Gauge
+	watchers prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer, names []string) (*metrics, error) {
@@ -34,11 +36,19 @@ func newMetrics(reg prometheus.Registerer, names []string) (*metrics, error) {
 			Help:    "Time from request to reply, by method, authentication and device work included.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120},
 		}, []string{"method"}),
+		wsConns: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "mercury", Subsystem: "rpc", Name: "websocket_connections",
+			Help: "WebSocket connections open at /ws.",
+		}),
+		watchers: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "mercury", Subsystem: "rpc", Name: "watchers",
+			Help: "WebSocket connections subscribed to the watch feed of audit records.",
+		}),
 	}
 	for _, n := range names {
 		m.known[n] = true
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.wsConns, m.watchers} {
 		if err := reg.Register(c); err != nil {
 			return nil, fault.Wrap(fault.Invalid, err, "register rpc metrics")
 		}
@@ -56,4 +66,18 @@ func (m *metrics) observe(method, code string, d time.Duration) {
 	}
 	m.requests.WithLabelValues(method, code).Inc()
 	m.duration.WithLabelValues(method).Observe(d.Seconds())
+}
+
+// wsConnections adds d to the open WebSocket connections.
+func (m *metrics) wsConnections(d float64) {
+	if m != nil {
+		m.wsConns.Add(d)
+	}
+}
+
+// wsWatchers adds d to the watchers.
+func (m *metrics) wsWatchers(d float64) {
+	if m != nil {
+		m.watchers.Add(d)
+	}
 }

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -44,6 +46,7 @@ type Options struct {
 	// Extra mounts more handlers by exact path (e.g. "/metrics"), any
 	// method, without authentication.
 	TLS *tls.Config // Serve listens with TLS when set (see TLSConfig)
+	WS  WSOptions   // limits of JSON-RPC over WebSocket at /ws
 }
 
 // ReadyFunc says whether the service can take calls: nil when ready, else
@@ -65,6 +68,12 @@ type Server struct {
 	tls      *tls.Config
 	methods  map[string]method
 	metrics  *metrics
+	ws       WSOptions
+	wsConns  atomic.Int64
+	wsMu     sync.Mutex
+	wsLive   map[*wsConn]struct{} // open connections, ended on shutdown
+	wsDone   sync.WaitGroup
+	wsClosed bool
 }
 
 // New builds a Server from opts.
@@ -93,6 +102,12 @@ func newServer(opts Options, table []method) (*Server, error) {
 		extra:    map[string]http.Handler{},
 		tls:      opts.TLS,
 		methods:  map[string]method{},
+		ws: WSOptions{
+			MaxConns:    orDefault(opts.WS.MaxConns, DefaultWSMaxConns),
+			MaxInFlight: orDefault(opts.WS.MaxInFlight, DefaultWSMaxInFlight),
+			Ping:        orDefault(opts.WS.Ping, DefaultWSPing),
+			Idle:        orDefault(opts.WS.Idle, DefaultWSIdle),
+		},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -137,6 +152,8 @@ func (s *Server) Methods() []string {
 //
 //	GET|HEAD /healthz  200 "ok" while the process serves
 //	GET|HEAD /readyz   200 "ok", or 503 with the reason Options.Ready gives
+//	/ws                JSON-RPC over WebSocket (authenticated at the upgrade),
+//	                   the same methods plus watch (ws.go)
 //	Options.Extra      each path to its handler (e.g. /metrics), any method
 //	anything else      JSON-RPC: authentication, then POST on any path (as
 //	                   Ironic's server, which ignores the path); other
@@ -146,6 +163,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/healthz" && get:
 		writeText(w, http.StatusOK, "ok")
+		return
+	case r.URL.Path == "/ws":
+		s.serveWS(w, r)
 		return
 	case r.URL.Path == "/readyz" && get:
 		if s.ready != nil {
@@ -374,6 +394,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), s.deadline+5*time.Second)
 	defer cancel()
 	err := hs.Shutdown(sctx)
+	if werr := s.shutdownWS(sctx); err == nil {
+		err = werr
+	}
 	<-errc
 	if err != nil {
 		return fault.Wrap(fault.Timeout, err, "stop JSON-RPC on %s: calls still running", l.Addr())

@@ -13,6 +13,7 @@ import (
 // and with what result. It never holds a secret: commands typed as secrets
 // appear as "<secret NAME>".
 type Record struct {
+	Seq        uint64          `json:"seq"` // 1, 2, ... per process: a gap seen by a watcher is records it lost
 	Time       time.Time       `json:"time"`
 	RequestID  string          `json:"request_id"`
 	Caller     string          `json:"caller"`
@@ -88,6 +89,7 @@ func (s *Service) Subscribe() (<-chan Record, func()) { return s.events.subscrib
 // feed fans audit records out to subscribers.
 type feed struct {
 	mu   sync.Mutex
+	seq  uint64
 	subs map[chan Record]struct{}
 }
 
@@ -112,6 +114,8 @@ func (f *feed) subscribe() (<-chan Record, func()) {
 func (f *feed) publish(r Record) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.seq++
+	r.Seq = f.seq
 	for ch := range f.subs {
 		select {
 		case ch <- r:

@@ -1,0 +1,328 @@
+package rpc
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/openmercury/mercury/service"
+)
+
+// WebSocket defaults (Options.WS).
+const (
+	DefaultWSMaxConns    = 64
+	DefaultWSMaxInFlight = 8
+	DefaultWSPing        = 30 * time.Second
+	DefaultWSIdle        = 10 * time.Minute
+)
+
+// WSOptions limit the JSON-RPC-over-WebSocket endpoint at /ws. Zero values
+// take the defaults.
+type WSOptions struct {
+	MaxConns    int           // connections open at once; more are refused 503
+	MaxInFlight int           // calls running at once on one connection; more wait
+	Ping        time.Duration // server ping interval; a peer silent for two intervals is dropped
+	Idle        time.Duration // a connection with no call and no watch this long is closed
+}
+
+// Watcher is what a backend offers for the watch subscription.
+type Watcher interface {
+	Subscribe() (<-chan service.Record, func())
+}
+
+// watchMethod is the subscription method, answered on /ws only.
+const watchMethod = "watch"
+
+// serveWS upgrades an authenticated request to a WebSocket carrying the
+// same JSON-RPC methods as POST, plus watch.
+func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
+	p, err := s.auth.Authenticate(r)
+	if err != nil {
+		ae, ok := err.(*AuthError)
+		if !ok {
+			ae = &AuthError{Status: http.StatusInternalServerError, Message: "Authentication failed", Err: err}
+		}
+		s.log.Info("ws authentication refused", "remote", r.RemoteAddr, "status", ae.Status, "reason", errText(ae.Err))
+		if ae.Challenge {
+			w.Header().Set("WWW-Authenticate", basicRealm)
+		}
+		writeJSON(w, ae.Status, ae.body())
+		return
+	}
+	if n := s.wsConns.Add(1); n > int64(s.ws.MaxConns) {
+		s.wsConns.Add(-1)
+		writeText(w, http.StatusServiceUnavailable, "too many WebSocket connections ("+strconv.Itoa(s.ws.MaxConns)+"); retry later")
+		return
+	}
+	defer s.wsConns.Add(-1)
+	up := websocket.Upgrader{CheckOrigin: sameOrigin}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	s.metrics.wsConnections(1)
+	defer s.metrics.wsConnections(-1)
+	c := &wsConn{s: s, conn: conn, identity: p.Identity, remote: r.RemoteAddr, slots: make(chan struct{}, s.ws.MaxInFlight)}
+	if !s.trackWS(c) {
+		c.close(websocket.CloseGoingAway, "server shutting down")
+		conn.Close()
+		return
+	}
+	defer s.untrackWS(c)
+	c.run()
+}
+
+func (s *Server) trackWS(c *wsConn) bool {
+	s.wsMu.Lock()
+	defer s.wsMu.Unlock()
+	if s.wsClosed {
+		return false
+	}
+	if s.wsLive == nil {
+		s.wsLive = map[*wsConn]struct{}{}
+	}
+	s.wsLive[c] = struct{}{}
+	s.wsDone.Add(1)
+	return true
+}
+
+func (s *Server) untrackWS(c *wsConn) {
+	s.wsMu.Lock()
+	delete(s.wsLive, c)
+	s.wsMu.Unlock()
+	s.wsDone.Done()
+}
+
+// shutdownWS ends every WebSocket connection: each stops reading, lets
+// its calls in flight finish and answer, then closes with "going away".
+// It waits for them until ctx ends.
+func (s *Server) shutdownWS(ctx context.Context) error {
+	s.wsMu.Lock()
+	s.wsClosed = true
+	for c := range s.wsLive {
+		c.conn.SetReadDeadline(time.Now()) // the read loop ends; run's defers finish the rest
+	}
+	s.wsMu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wsDone.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sameOrigin accepts clients that send no Origin (every non-browser
+// client) and browsers on the server's own host: a page elsewhere cannot
+// ride a logged-in browser's credentials.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+// wsConn is one WebSocket connection.
+type wsConn struct {
+	s        *Server
+	conn     *websocket.Conn
+	identity string
+	remote   string
+	slots    chan struct{} // calls in flight
+
+	wmu      sync.Mutex // one writer at a time
+	calls    sync.WaitGroup
+	active   atomic.Int64 // calls in flight plus watches, for the idle timer
+	unwatch  func()
+	watching sync.Mutex
+}
+
+func (c *wsConn) run() {
+	s := c.s
+	defer c.conn.Close()
+	c.conn.SetReadLimit(s.maxBody)
+	deadline := func() {
+		s.wsMu.Lock()
+		defer s.wsMu.Unlock()
+		if !s.wsClosed { // shutdown has set a deadline of now
+			c.conn.SetReadDeadline(time.Now().Add(2 * s.ws.Ping))
+		}
+	}
+	deadline()
+	c.conn.SetPongHandler(func(string) error { deadline(); return nil })
+	stop := make(chan struct{})
+	go c.keepalive(stop)
+	defer func() {
+		close(stop)
+		c.stopWatch()
+		c.calls.Wait() // calls in flight answer before the close
+		c.close(websocket.CloseGoingAway, "connection ends")
+	}()
+	lastUse := time.Now()
+	for {
+		kind, msg, err := c.conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		s.wsMu.Lock()
+		closing := s.wsClosed
+		s.wsMu.Unlock()
+		if closing {
+			return
+		}
+		deadline()
+		if kind != websocket.TextMessage {
+			c.write(errorBody([]byte("null"), errInvalidRequest()))
+			continue
+		}
+		if c.active.Load() == 0 && time.Since(lastUse) > s.ws.Idle {
+			c.close(websocket.CloseGoingAway, "idle")
+			return
+		}
+		lastUse = time.Now()
+		if tooDeep(msg, s.maxDepth) {
+			c.write([]byte(replyTooDeep))
+			continue
+		}
+		if m, id, ok := watchRequest(msg); ok {
+			c.write(c.watch(m, id))
+			continue
+		}
+		c.slots <- struct{}{} // at most MaxInFlight calls; the next read waits
+		c.calls.Add(1)
+		c.active.Add(1)
+		go func() {
+			defer func() { <-c.slots; c.calls.Done(); c.active.Add(-1) }()
+			start := time.Now()
+			rid := newRequestID()
+			caller := service.Caller{Identity: c.identity, Remote: c.remote, RequestID: rid}
+			o := s.call(context.Background(), msg, caller)
+			code := "ok"
+			if o.werr != nil {
+				code = o.werr.label()
+			}
+			s.metrics.observe(o.method, code, time.Since(start))
+			s.logCall(context.Background(), s.log.With("request_id", rid, "remote", c.remote, "transport", "ws"), Principal{Identity: c.identity}, o, time.Since(start))
+			if o.reply != nil {
+				c.write(o.reply)
+			}
+		}()
+	}
+}
+
+// keepalive pings the peer every interval until stop.
+func (c *wsConn) keepalive(stop <-chan struct{}) {
+	t := time.NewTicker(c.s.ws.Ping)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			c.wmu.Lock()
+			err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.ws.Ping))
+			c.wmu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}
+}
+
+func (c *wsConn) write(b []byte) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.conn.SetWriteDeadline(time.Now().Add(c.s.ws.Ping))
+	if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+		c.conn.Close() // the reader then ends the connection
+	}
+}
+
+func (c *wsConn) close(code int, why string) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, why), time.Now().Add(time.Second))
+}
+
+// watchRequest recognises a watch call: {"method":"watch","params":{"stop"?:bool},"id":...}.
+func watchRequest(msg []byte) (params watchParams, id json.RawMessage, ok bool) {
+	var req struct {
+		Method string          `json:"method"`
+		Params watchParams     `json:"params"`
+		ID     json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(msg, &req) != nil || req.Method != watchMethod {
+		return params, nil, false
+	}
+	if req.ID == nil {
+		req.ID = json.RawMessage("null")
+	}
+	return req.Params, req.ID, true
+}
+
+type watchParams struct {
+	Stop bool `json:"stop,omitempty"` // end the subscription
+}
+
+// watch starts (or with stop, ends) the connection's subscription. Each
+// finished operation then arrives as a notification
+// {"jsonrpc":"2.0","method":"watch.record","params":{"record":{...},"lost":N}}
+// where lost counts the records this watcher missed since the previous
+// one because it read too slowly.
+func (c *wsConn) watch(p watchParams, id json.RawMessage) []byte {
+	w, ok := c.s.backend.(Watcher)
+	if !ok {
+		return errorBody(id, errMethodNotFound(watchMethod))
+	}
+	if p.Stop {
+		c.stopWatch()
+		return resultBody(id, []byte(`{"watching":false}`))
+	}
+	c.watching.Lock()
+	defer c.watching.Unlock()
+	if c.unwatch != nil {
+		return resultBody(id, []byte(`{"watching":true}`))
+	}
+	records, stop := w.Subscribe()
+	c.unwatch = stop
+	c.active.Add(1)
+	c.s.metrics.wsWatchers(1)
+	go func() {
+		var last uint64
+		for r := range records {
+			lost := uint64(0)
+			if last != 0 && r.Seq > last+1 {
+				lost = r.Seq - last - 1
+			}
+			last = r.Seq
+			b, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "watch.record", "params": map[string]any{"record": r, "lost": lost}})
+			if err != nil {
+				c.s.log.Error("watch: encode a record", "err", err)
+				continue
+			}
+			c.write(b)
+		}
+	}()
+	return resultBody(id, []byte(`{"watching":true}`))
+}
+
+func (c *wsConn) stopWatch() {
+	c.watching.Lock()
+	defer c.watching.Unlock()
+	if c.unwatch != nil {
+		c.unwatch()
+		c.unwatch = nil
+		c.active.Add(-1)
+		c.s.metrics.wsWatchers(-1)
+	}
+}
