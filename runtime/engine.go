@@ -106,6 +106,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{opts: opts, rt: rt, cache: cache, metrics: newMetrics(opts.Registerer)}
+	if opts.Registerer != nil {
+		if err := opts.Registerer.Register(newInstances(e)); err != nil {
+			return nil, fault.Wrap(fault.Invalid, err, "register runtime metrics")
+		}
+	}
 	e.set.Store(&driverSet{drivers: map[string]*Driver{}})
 	return e, nil
 }

@@ -97,3 +97,32 @@ func (m *metrics) invoked(driver, op string, err error, d time.Duration) {
 		m.traps.WithLabelValues(driver, string(t.Kind)).Inc()
 	}
 }
+
+// instances reports, at scrape time, each loaded driver's instances:
+// pre-warmed and waiting, and running an operation.
+type instances struct {
+	e    *Engine
+	desc *prometheus.Desc
+}
+
+func newInstances(e *Engine) *instances {
+	return &instances{e: e, desc: prometheus.NewDesc("mercury_runtime_instances",
+		"Driver instances by driver and state: ready (pre-warmed in the pool) or running (an operation in flight).",
+		[]string{"driver", "state"}, nil)}
+}
+
+func (c *instances) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *instances) Collect(ch chan<- prometheus.Metric) {
+	for _, name := range c.e.Drivers() {
+		d, ok := c.e.Driver(name)
+		if !ok {
+			continue
+		}
+		d.mu.Lock()
+		running := d.inflight
+		d.mu.Unlock()
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(len(d.ready)), name, "ready")
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(running), name, "running")
+	}
+}

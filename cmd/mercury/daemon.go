@@ -27,8 +27,9 @@ type daemon struct {
 	pool    *ssh.Pool
 	service *service.Service
 
-	reloads *prometheus.CounterVec
-	mu      sync.Mutex // serialises reloads
+	reloads    *prometheus.CounterVec
+	lastReload prometheus.Gauge
+	mu         sync.Mutex // serialises reloads
 }
 
 // newDaemon loads path and everything it names. It fails, naming each
@@ -68,8 +69,15 @@ func newDaemon(ctx context.Context, path string, log *slog.Logger) (*daemon, err
 			Namespace: "mercury", Subsystem: "config", Name: "reloads_total",
 			Help: "Configuration reloads (SIGHUP), by result: ok, or failed (the old configuration stays).",
 		}, []string{"result"}),
+		lastReload: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "mercury", Subsystem: "config", Name: "last_reload_successful",
+			Help: "1 when the configuration file as it is now is what runs (start-up or the last reload succeeded); 0 when the last reload failed and an older configuration runs.",
+		}),
 	}
-	reg.MustRegister(d.reloads)
+	d.reloads.WithLabelValues("ok")
+	d.reloads.WithLabelValues("failed")
+	d.lastReload.Set(1)
+	reg.MustRegister(d.reloads, d.lastReload, pool.Collector())
 	return d, nil
 }
 
@@ -87,6 +95,11 @@ func (d *daemon) reload(ctx context.Context) error {
 		d.log.Info("reloaded", "config", d.path)
 	}
 	d.reloads.WithLabelValues(result).Inc()
+	if err != nil {
+		d.lastReload.Set(0)
+	} else {
+		d.lastReload.Set(1)
+	}
 	return err
 }
 
