@@ -66,6 +66,29 @@ const (
 type Auth struct {
 	Strategy     AuthStrategy
 	HtpasswdFile string // set when Strategy is HTTPBasic
+	// Callers are per-caller rules, by identity (a basic-auth user name
+	// or a client certificate's subject); a caller not listed has none.
+	Callers []CallerPolicy
+}
+
+// CallerPolicy is what one caller may do. Empty Devices and VLANs mean
+// no limit of that kind.
+type CallerPolicy struct {
+	Identity string
+	Operator bool     // sees device addresses (list_devices)
+	Devices  []string // devices the caller may change
+	VLANs    VLANSet  // VLANs the caller may put on ports or create
+	Index    int      // position in server.auth.callers, for messages
+}
+
+// Caller returns the policy for a caller identity, if one is configured.
+func (c *Config) Caller(identity string) (CallerPolicy, bool) {
+	for _, p := range c.server.Auth.Callers {
+		if p.Identity == identity {
+			return p, true
+		}
+	}
+	return CallerPolicy{}, false
 }
 
 // SaveMode says when a device's running configuration is saved.

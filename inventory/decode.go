@@ -132,6 +132,9 @@ func decodeServer(r *report, v any, dir string) Server {
 				"set server.auth.strategy to http_basic or mtls, or listen on 127.0.0.1, or set server.allow_noauth_remote: true on a trusted network")
 		}
 	}
+	if list, ok := a.list("callers"); ok {
+		s.Auth.Callers = decodeCallers(a, list)
+	}
 	if htpasswdGiven && s.Auth.Strategy != HTTPBasic {
 		a.warn("htpasswd_file", nil, fmt.Sprintf("is ignored: auth.strategy is %s", s.Auth.Strategy), "remove it, or set auth.strategy: http_basic")
 	}
@@ -652,4 +655,40 @@ func deviceKeys() []string {
 		"enable_secret_file", "known_hosts", "insecure_ignore_host_key", "idle_vlan", "manage_vlans",
 		"allowed_vlans", "denied_vlans", "protected_ports", "port_name_rewrite", "save_config", "max_sessions",
 		"ssh_algorithms", "vxlan_vlan_range", "lag_range", "options", "uplink"}
+}
+
+// decodeCallers reads server.auth.callers: per-caller rules by identity.
+func decodeCallers(a *obj, list []any) []CallerPolicy {
+	var out []CallerPolicy
+	seen := map[string]bool{}
+	for i, v := range list {
+		key := fmt.Sprintf("%s.callers[%d]", a.key, i)
+		o := newObj(a.r, key, key, v)
+		if o.m == nil {
+			a.r.add(Error, key, key, "", "is empty", "remove the empty `-` item")
+			continue
+		}
+		p := CallerPolicy{Index: i}
+		if id, ok := o.str("identity"); ok && id != "" {
+			p.Identity = id
+		} else {
+			o.fail("identity", nil, "is required", `write the caller's basic-auth user name, or its certificate subject such as "CN=ironic-conductor,O=Example"`)
+		}
+		if seen[p.Identity] && p.Identity != "" {
+			o.fail("identity", p.Identity, "is listed twice", "merge the two entries")
+		}
+		seen[p.Identity] = true
+		if b, ok := o.boolean("operator"); ok {
+			p.Operator = b
+		}
+		if devs, ok := o.strList("devices"); ok {
+			p.Devices = devs
+		}
+		if set, ok := o.vlans("vlans"); ok {
+			p.VLANs = set
+		}
+		o.finish()
+		out = append(out, p)
+	}
+	return out
 }

@@ -83,6 +83,14 @@ func Load(path string, environ []string) (*Config, error) {
 	}
 
 	srv, devices := decode(r, k.Raw(), dir)
+	for _, p := range srv.Auth.Callers {
+		for j, name := range p.Devices {
+			if !slices.ContainsFunc(devices, func(d Device) bool { return d.Name == name }) {
+				key := fmt.Sprintf("server.auth.callers[%d].devices[%d]", p.Index, j)
+				r.add(Error, key, key, show(name), "is not a device of this inventory", "write the name of a device under devices:")
+			}
+		}
+	}
 	if r.errorCount() > 0 {
 		return nil, r.failure(path)
 	}

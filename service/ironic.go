@@ -120,6 +120,9 @@ func (s *Service) UpdatePort(ctx context.Context, c Caller, r UpdatePortRequest)
 	if err := checkVLANs(st.cfg, dev, "update_port", r.SwitchID, vlans); err != nil {
 		return UpdatePortResult{}, s.refused(rec, err)
 	}
+	if err := permit(st.cfg, c, dev, vlans...); err != nil {
+		return UpdatePortResult{}, s.refused(rec, err)
+	}
 	pc, err := portConfig(r.Mode, r.NativeVLAN, r.AllowedVLANs, r.Description)
 	if err != nil {
 		return UpdatePortResult{}, s.refused(rec, withDevice(err, dev.Name))
@@ -179,6 +182,9 @@ func (s *Service) ResetPort(ctx context.Context, c Caller, r ResetPortRequest) (
 		idle = *r.DefaultVLAN
 	}
 	port, err := s.port(dev, "port_name", r.PortName, true)
+	if err == nil {
+		err = permit(st.cfg, c, dev)
+	}
 	if err != nil {
 		return ResetPortResult{}, s.refused(rec, err)
 	}
@@ -278,6 +284,9 @@ func (s *Service) UpdateLAG(ctx context.Context, c Caller, r UpdateLAGRequest) (
 		if err := checkVLANs(st.cfg, d, "update_lag", r.SwitchIDs[0], vlans); err != nil {
 			return UpdateLAGResult{}, s.refused(rec, err)
 		}
+		if err := permit(st.cfg, c, d, vlans...); err != nil {
+			return UpdateLAGResult{}, s.refused(rec, err)
+		}
 	}
 	pc, err := portConfig(r.Mode, r.NativeVLAN, r.AllowedVLANs, r.Description)
 	if err != nil {
@@ -320,6 +329,11 @@ func (s *Service) DeleteLAG(ctx context.Context, c Caller, r DeleteLAGRequest) (
 	devs, err := s.lagDevices(st.cfg, r.SwitchIDs, r.LAGName)
 	if err != nil {
 		return DeleteLAGResult{}, s.refused(rec, err)
+	}
+	for _, d := range devs {
+		if err := permit(st.cfg, c, d); err != nil {
+			return DeleteLAGResult{}, s.refused(rec, err)
+		}
 	}
 	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
 		for _, d := range devs {

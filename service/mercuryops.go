@@ -217,6 +217,9 @@ func (s *Service) AttachPort(ctx context.Context, c Caller, r AttachRequest) (Po
 		return PortChange{}, s.refused(rec, fault.New(fault.Invalid, "native applies to trunk and hybrid ports: an access port's VLAN is always untagged").WithDevice(t.dev.Name))
 	}
 	nw, err := s.network(st.cfg, t.dev, "attach_port", r.Network, true)
+	if err == nil {
+		err = permit(st.cfg, c, t.dev, nw.VLAN)
+	}
 	if err != nil {
 		return PortChange{}, s.refused(rec, err)
 	}
@@ -278,6 +281,9 @@ func (s *Service) DetachPort(ctx context.Context, c Caller, r DetachRequest) (Po
 			return PortChange{}, s.refused(rec, err)
 		}
 		vlan = nw.VLAN
+	}
+	if err := permit(st.cfg, c, t.dev); err != nil {
+		return PortChange{}, s.refused(rec, err)
 	}
 	out := PortChange{Device: t.dev.Name, Port: t.port}
 	reset := call{caller: c, op: abi.OpResetPort, dev: t.dev, port: t.port,
@@ -371,6 +377,9 @@ func (s *Service) networkOp(ctx context.Context, c Caller, method, op string, r 
 	}
 	rec.Device = dev.Name
 	nw, err := s.network(st.cfg, dev, method, r.Network, policy)
+	if err == nil {
+		err = permit(st.cfg, c, dev, nw.VLAN)
+	}
 	if err != nil {
 		return PortChange{}, s.refused(rec, err)
 	}
@@ -455,7 +464,7 @@ func (s *Service) ListDevices(_ context.Context, c Caller, _ ListDevicesRequest)
 		if desc, err := s.driverInfo(d); err == nil {
 			info.NetworkTypes = desc.NetworkTypes
 		}
-		if c.Operator {
+		if isOperator(cfg, c) {
 			info.Address, info.Port = d.Address, d.Port
 		}
 		out = append(out, info)

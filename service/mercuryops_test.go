@@ -97,12 +97,45 @@ func TestMercuryMethods(t *testing.T) {
 		t.Fatal("VLAN 100 survived a forced delete")
 	}
 
-	// list_devices shows the address only to operators.
-	for _, op := range []bool{false, true} {
-		ds, _ := svc.ListDevices(ctx, service.Caller{Operator: op}, service.ListDevicesRequest{})
-		if len(ds) != 1 || (ds[0].Address != "") != op {
-			t.Fatalf("list_devices for operator=%v: %+v", op, ds)
+	// list_devices shows the address only to operators (server.auth.callers).
+	for _, who := range []string{"test", "noc"} {
+		ds, _ := svc.ListDevices(ctx, service.Caller{Identity: who}, service.ListDevicesRequest{})
+		if len(ds) != 2 || (ds[0].Address != "") != (who == "noc") {
+			t.Fatalf("list_devices for %s: %+v", who, ds)
 		}
+	}
+}
+
+// TestCallerScopes: a caller limited by server.auth.callers is refused,
+// before any device I/O, outside its devices and VLANs, in both dialects.
+func TestCallerScopes(t *testing.T) {
+	svc, dev := simService(t, "never", 0)
+	ctx := context.Background()
+	ironic, tenant := service.Caller{Identity: "ironic"}, service.Caller{Identity: "tenant-a"}
+	before := dev.Accepted()
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"VLAN outside the scope", second(svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(300)})),
+			`caller "tenant-a" may not use VLAN 300 on eos-1: server.auth.callers[1].vlans is 100-199`},
+		{"Ironic dialect too", second(svc.UpdatePort(ctx, tenant, service.UpdatePortRequest{SwitchID: "eos-1", PortName: "Ethernet1", Mode: ptr("access"), NativeVLAN: ptr(300)})),
+			`caller "tenant-a" may not use VLAN 300`},
+		{"network outside the scope", second(svc.AddNetwork(ctx, tenant, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(300)})),
+			`may not use VLAN 300`},
+		{"device outside the scope", second(svc.ResetPort(ctx, ironic, service.ResetPortRequest{SwitchID: "eos-1", PortName: "Ethernet1"})),
+			`caller "ironic" may not change device eos-1: server.auth.callers[2].devices lists only [eos-2]`},
+	} {
+		if fault.KindOf(tc.err) != fault.Denied || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: %v, want denied: %s", tc.name, tc.err, tc.want)
+		}
+	}
+	if n := dev.Accepted(); n != before {
+		t.Fatalf("refused calls opened %d connections", n-before)
+	}
+	if _, err := svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(150)}); err != nil {
+		t.Fatalf("a VLAN inside the scope: %v", err)
 	}
 }
 

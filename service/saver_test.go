@@ -20,11 +20,22 @@ import (
 	"github.com/openmercury/mercury/ssh"
 )
 
+// callers are the caller rules of simService's configuration.
+const callers = `  auth:
+    callers:
+      - identity: noc
+        operator: true
+      - identity: tenant-a
+        vlans: "100-199"
+      - identity: ironic
+        devices: [eos-2]
+`
+
 // simService returns a Service on one simulated EOS switch, eos-1, with
 // the arista-eos driver and the given save_config and save delay.
 func simService(t *testing.T, saveConfig string, delay time.Duration) (*service.Service, *simulator.Device) {
 	t.Helper()
-	sim, err := simulator.Run(simulator.Fleet("arista-eos", "eos", 1), nil)
+	sim, err := simulator.Run(simulator.Fleet("arista-eos", "eos", 2), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +46,7 @@ func simService(t *testing.T, saveConfig string, delay time.Duration) (*service.
 		t.Fatal(err)
 	}
 	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
-	cfg := fmt.Sprintf("server:\n  drivers_dir: %q\n", drivers) +
+	cfg := fmt.Sprintf("server:\n  drivers_dir: %q\n%s", drivers, callers) +
 		strings.Replace(inv.String(), "    driver: ", "    save_config: "+saveConfig+"\n    driver: ", 1)
 	cfgPath := filepath.Join(dir, "mercury.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {

@@ -3,16 +3,14 @@ package service
 import "github.com/openmercury/mercury/abi"
 
 // Caller says who asked and in what context, for the audit record. The
-// transport fills it; the service never trusts it for authorisation beyond
-// Scope.
+// transport fills it from the authenticated request; the service looks the
+// caller's rules (scope, operator) up by Identity in its configuration.
 type Caller struct {
 	Identity  string          // basic-auth user, certificate subject, or "anonymous"
 	Remote    string          // client address
 	RequestID string          // Mercury's id for this request, also in logs and error replies
 	Method    string          // the JSON-RPC method
 	Context   *RequestContext // Ironic's params.context, when sent
-	Operator  bool            // may see device addresses (list_devices)
-	Scope     *Scope          // per-caller limits (mTLS scopes); nil = none
 }
 
 // RequestContext is the part of Ironic's params.context the audit record
@@ -23,13 +21,6 @@ type RequestContext struct {
 	RequestID       string `json:"request_id,omitempty"`
 	GlobalRequestID string `json:"global_request_id,omitempty"`
 	UserIdentity    string `json:"user_identity,omitempty"`
-}
-
-// Scope limits which devices and VLANs a caller may touch; empty lists
-// mean no limit.
-type Scope struct {
-	Devices []string
-	VLANs   string // a VLAN range list, "100-199,300"
 }
 
 // UpdatePortRequest is Ironic's update_port. Pointers are null when the
