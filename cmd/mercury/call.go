@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -66,40 +67,15 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		params["context"] = map[string]any{"user": "mercury-call:" + os.Getenv("USER"), "request_id": "req-mercury-call"}
 	}
 	params["rpc.version"] = "1.0"
-	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": fs.Arg(0), "params": params, "id": "mercury-call"})
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, *url, bytes.NewReader(body))
+	c := client{url: *url, user: *user, passwordFile: *pwFile}
+	raw, reply, err := c.call(ctx, fs.Arg(0), params)
 	if err != nil {
 		fmt.Fprintf(stderr, "mercury call: %v\n", err)
-		return 2
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if *user != "" {
-		pw, err := os.ReadFile(*pwFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "mercury call: --password-file: %v\n", err)
+		if errors.As(err, new(usageError)) {
 			return 2
 		}
-		req.SetBasicAuth(*user, strings.TrimRight(string(pw), "\r\n"))
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fmt.Fprintf(stderr, "mercury call: %v (is mercury serve running at %s?)\n", err, *url)
-		return 1
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var reply struct {
-		Result json.RawMessage `json:"result"`
-		Error  *struct {
-			Code    int             `json:"code"`
-			Message string          `json:"message"`
-			Data    json.RawMessage `json:"data"`
-		} `json:"error"`
-	}
-	if err := json.Unmarshal(raw, &reply); err != nil {
-		fmt.Fprintf(stderr, "mercury call: HTTP %d: %s\n", resp.StatusCode, strings.TrimSpace(string(raw)))
 		return 1
 	}
 	if *asJSON {
@@ -137,4 +113,51 @@ func printTable(w io.Writer, raw json.RawMessage) {
 	for _, k := range keys {
 		fmt.Fprintf(w, "%-*s  %s\n", width, k, obj[k])
 	}
+}
+
+// client calls a running Mercury's JSON-RPC endpoint over HTTP.
+type client struct {
+	url, user, passwordFile string
+}
+
+// usageError is a client error caused by the command line (exit 2).
+type usageError struct{ error }
+
+// rpcReply is a JSON-RPC reply.
+type rpcReply struct {
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Code    int             `json:"code"`
+		Message string          `json:"message"`
+		Data    json.RawMessage `json:"data"`
+	} `json:"error"`
+}
+
+// call sends one request and returns the raw reply and its decoding. err
+// is set when no JSON-RPC reply came back.
+func (c client) call(ctx context.Context, method string, params map[string]any) ([]byte, rpcReply, error) {
+	var reply rpcReply
+	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params, "id": "mercury-" + method})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		return nil, reply, usageError{err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.user != "" {
+		pw, err := os.ReadFile(c.passwordFile)
+		if err != nil {
+			return nil, reply, usageError{fmt.Errorf("--password-file: %v", err)}
+		}
+		req.SetBasicAuth(c.user, strings.TrimRight(string(pw), "\r\n"))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, reply, fmt.Errorf("%v (is mercury serve running at %s?)", err, c.url)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(raw, &reply); err != nil {
+		return raw, reply, fmt.Errorf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(raw)))
+	}
+	return raw, reply, nil
 }

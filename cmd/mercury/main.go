@@ -26,6 +26,7 @@ func commands() []command {
 		{"serve", "serve the JSON-RPC API: serve --config FILE", runServe},
 		{"call", "call a JSON-RPC method: call METHOD key=value...", runCall},
 		{"watch", "follow every finished operation live (audit records over /ws)", runWatch},
+		{"verify", "check ports against intents, changing nothing: verify INTENTS.yaml", runVerify},
 		{"version", "print the version and the driver ABI version", runVersion},
 		{"driver", "inspect or test a driver (.wasm): driver inspect|test FILE", runDriver},
 		{"config", "check a configuration file: config check FILE", runConfig},
