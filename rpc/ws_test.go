@@ -2,6 +2,8 @@ package rpc
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -227,5 +229,34 @@ func TestWebSocketShutdown(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatalf("Serve: %v", err)
+	}
+}
+
+// TestWebSocketMTLS: over /ws, a client certificate from the CA is
+// accepted and its subject is the caller; one from another CA is refused
+// in the TLS handshake, before any call.
+func TestWebSocketMTLS(t *testing.T) {
+	fb, url, ca := mtlsServer(t, "")
+	_, _, good := ca.issue(t, pkix.Name{CommonName: "ironic-conductor", Organization: []string{"Example"}}, false)
+	_, _, foreign := newTestCA(t, "another CA").issue(t, pkix.Name{CommonName: "ironic-conductor"}, false)
+	wss := "wss" + strings.TrimPrefix(url, "https") + "/ws"
+	dialer := func(cert *tls.Certificate) *websocket.Dialer {
+		return &websocket.Dialer{TLSClientConfig: tlsClient(ca, cert, 0).Transport.(*http.Transport).TLSClientConfig, HandshakeTimeout: 10 * time.Second}
+	}
+	if _, _, err := dialer(&foreign).Dial(wss, nil); err == nil {
+		t.Fatal("a certificate from another CA was accepted")
+	}
+	c, _, err := dialer(&good).Dial(wss, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"2.0","method":"get_switches","params":{"context":{}},"id":1}`))
+	if got := readJSON(t, c); got["result"] == nil {
+		t.Fatalf("reply %v", got)
+	}
+	calls := fb.Calls()
+	if len(calls) != 1 || calls[0].caller.Identity != "CN=ironic-conductor,O=Example" {
+		t.Fatalf("calls %+v, want one by CN=ironic-conductor,O=Example", calls)
 	}
 }
