@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -33,9 +34,7 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("call", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, callHelp); fs.PrintDefaults() }
-	url := fs.String("url", envOr("MERCURY_URL", "http://127.0.0.1:8089/"), "Mercury's JSON-RPC endpoint; $MERCURY_URL")
-	user := fs.String("user", "", "http_basic user name")
-	pwFile := fs.String("password-file", "", "file holding the http_basic password")
+	c := clientFlags(fs)
 	asJSON := fs.Bool("json", false, "print the raw JSON-RPC reply")
 	timeout := fs.Duration("timeout", 120*time.Second, "give up after this long")
 	if err := fs.Parse(args); err != nil {
@@ -69,7 +68,6 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	params["rpc.version"] = "1.0"
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	c := client{url: *url, user: *user, passwordFile: *pwFile}
 	raw, reply, err := c.call(ctx, fs.Arg(0), params)
 	if err != nil {
 		fmt.Fprintf(stderr, "mercury call: %v\n", err)
@@ -120,6 +118,29 @@ type client struct {
 	url, user, passwordFile string
 }
 
+// clientFlags adds the flags that say how to reach Mercury (--url,
+// --user, --password-file) to fs; the client holds their values once fs
+// is parsed.
+func clientFlags(fs *flag.FlagSet) *client {
+	c := &client{}
+	fs.StringVar(&c.url, "url", envOr("MERCURY_URL", "http://127.0.0.1:8089/"), "Mercury's JSON-RPC endpoint; $MERCURY_URL")
+	fs.StringVar(&c.user, "user", "", "http_basic user name")
+	fs.StringVar(&c.passwordFile, "password-file", "", "file holding the http_basic password")
+	return c
+}
+
+// basicAuth returns the Authorization header value for --user, or "".
+func (c *client) basicAuth() (string, error) {
+	if c.user == "" {
+		return "", nil
+	}
+	pw, err := os.ReadFile(c.passwordFile)
+	if err != nil {
+		return "", usageError{fmt.Errorf("--password-file: %v", err)}
+	}
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+strings.TrimRight(string(pw), "\r\n"))), nil
+}
+
 // usageError is a client error caused by the command line (exit 2).
 type usageError struct{ error }
 
@@ -135,7 +156,7 @@ type rpcReply struct {
 
 // call sends one request and returns the raw reply and its decoding. err
 // is set when no JSON-RPC reply came back.
-func (c client) call(ctx context.Context, method string, params map[string]any) ([]byte, rpcReply, error) {
+func (c *client) call(ctx context.Context, method string, params map[string]any) ([]byte, rpcReply, error) {
 	var reply rpcReply
 	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params, "id": "mercury-" + method})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
@@ -143,12 +164,12 @@ func (c client) call(ctx context.Context, method string, params map[string]any) 
 		return nil, reply, usageError{err}
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if c.user != "" {
-		pw, err := os.ReadFile(c.passwordFile)
-		if err != nil {
-			return nil, reply, usageError{fmt.Errorf("--password-file: %v", err)}
-		}
-		req.SetBasicAuth(c.user, strings.TrimRight(string(pw), "\r\n"))
+	auth, err := c.basicAuth()
+	if err != nil {
+		return nil, reply, err
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -27,25 +26,9 @@ import (
 // either scraped or defined in the source (families that appear only after
 // their event, such as traps).
 func TestMetrics(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
-	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
+	url := serveSimulated(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var serveOut syncBuffer
-	served := make(chan int, 1)
-	go func() {
-		served <- run(ctx, []string{"simulate", "--serve", "--devices", "arista-eos", "--drivers-dir", drivers, "--listen", addr, "--dir", t.TempDir()}, &serveOut, &serveOut)
-	}()
-	url := "http://" + addr + "/"
-	waitFor(t, "mercury to serve", func() bool {
-		r, err := http.Get(url + "healthz")
-		if err == nil {
-			r.Body.Close()
-		}
-		return err == nil
-	})
 	var out, errb bytes.Buffer
 	for _, args := range [][]string{
 		{"update_port", "switch_id=eos-1", "port_name=Ethernet1", "description=null", "mode=access", "native_vlan=100"},
@@ -104,8 +87,6 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("docs/metrics.md lists %s, which Mercury does not define", name)
 		}
 	}
-	cancel()
-	<-served
 }
 
 // goSource returns the repository's non-test Go source, concatenated.

@@ -49,9 +49,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, verifyHelp); fs.PrintDefaults() }
-	url := fs.String("url", envOr("MERCURY_URL", "http://127.0.0.1:8089/"), "Mercury's JSON-RPC endpoint; $MERCURY_URL")
-	user := fs.String("user", "", "http_basic user name")
-	pwFile := fs.String("password-file", "", "file holding the http_basic password")
+	c := clientFlags(fs)
 	asJSON := fs.Bool("json", false, "print each port's verify_port result as a JSON line")
 	timeout := fs.Duration("timeout", 120*time.Second, "give up on one port after this long")
 	if err := fs.Parse(args); err != nil {
@@ -69,7 +67,6 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "mercury verify: %v\n", err)
 		return 2
 	}
-	c := client{url: *url, user: *user, passwordFile: *pwFile}
 	if !*asJSON {
 		fmt.Fprintf(stdout, "%-16s  %-16s  %-8s  %s\n", "SWITCH", "PORT", "STATE", "DRIFT")
 	}

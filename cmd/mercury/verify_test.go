@@ -3,39 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/openmercury/mercury/internal/wasmbuild"
 )
 
 // TestVerify runs Mercury on a simulated EOS switch, configures two ports,
 // and checks `mercury verify` reports one in sync, one drifted and one
 // unreadable, with exit 1; and exit 0 when all are in sync.
 func TestVerify(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
-	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
+	url := serveSimulated(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var serveOut syncBuffer
-	served := make(chan int, 1)
-	go func() {
-		served <- run(ctx, []string{"simulate", "--serve", "--devices", "arista-eos", "--drivers-dir", drivers, "--listen", addr, "--dir", t.TempDir()}, &serveOut, &serveOut)
-	}()
-	url := "http://" + addr + "/"
-	waitFor(t, "mercury to serve", func() bool {
-		r, err := http.Get(url + "healthz")
-		if err == nil {
-			r.Body.Close()
-		}
-		return err == nil
-	})
 	var out, errb bytes.Buffer
 	for _, args := range [][]string{
 		{"attach_port", `link={"switch_id":"eos-1","port_id":"Ethernet1"}`, `network={"type":"vlan","segmentation_id":100}`},
@@ -77,6 +57,4 @@ func TestVerify(t *testing.T) {
 			t.Errorf("intents %q: exit %d %q, want 2 and a message", bad, code, errb.String())
 		}
 	}
-	cancel()
-	<-served
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -33,9 +31,7 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprintln(stderr, watchHelp); fs.PrintDefaults() }
-	url := fs.String("url", envOr("MERCURY_URL", "http://127.0.0.1:8089/"), "Mercury's JSON-RPC endpoint; $MERCURY_URL (/ws is used)")
-	user := fs.String("user", "", "http_basic user name")
-	pwFile := fs.String("password-file", "", "file holding the http_basic password")
+	cl := clientFlags(fs)
 	asJSON := fs.Bool("json", false, "print each record as a JSON line")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -47,16 +43,16 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "mercury watch: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	wsURL := strings.TrimSuffix(*url, "/") + "/ws"
+	wsURL := strings.TrimSuffix(cl.url, "/") + "/ws"
 	wsURL = "ws" + strings.TrimPrefix(strings.TrimPrefix(wsURL, "http"), "ws")
 	h := http.Header{}
-	if *user != "" {
-		pw, err := os.ReadFile(*pwFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "mercury watch: --password-file: %v\n", err)
-			return 2
-		}
-		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(*user+":"+strings.TrimRight(string(pw), "\r\n"))))
+	auth, err := cl.basicAuth()
+	if err != nil {
+		fmt.Fprintf(stderr, "mercury watch: %v\n", err)
+		return 2
+	}
+	if auth != "" {
+		h.Set("Authorization", auth)
 	}
 	c, resp, err := websocket.DefaultDialer.DialContext(ctx, wsURL, h)
 	if err != nil {

@@ -12,6 +12,37 @@ import (
 	"github.com/openmercury/mercury/internal/wasmbuild"
 )
 
+// serveSimulated runs `mercury simulate --serve` on one simulated EOS
+// switch, eos-1, until the test ends, and returns Mercury's URL.
+func serveSimulated(t *testing.T) string {
+	t.Helper()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	served := make(chan int, 1)
+	go func() {
+		served <- run(ctx, []string{"simulate", "--serve", "--devices", "arista-eos", "--drivers-dir", drivers, "--listen", addr, "--dir", t.TempDir()}, &out, &out)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if code := <-served; code != 0 {
+			t.Errorf("simulate --serve exit %d:\n%s", code, out.String())
+		}
+	})
+	url := "http://" + addr + "/"
+	waitFor(t, "mercury to serve", func() bool {
+		r, err := http.Get(url + "healthz")
+		if err == nil {
+			r.Body.Close()
+		}
+		return err == nil
+	})
+	return url
+}
+
 // waitFor polls until cond holds; the bound only stops a hung test.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -26,25 +57,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // `mercury watch` (table and --json), and checks that a call made with
 // `mercury call` shows up in both.
 func TestWatch(t *testing.T) {
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
-	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
+	url := serveSimulated(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var serveOut syncBuffer
-	served := make(chan int, 1)
-	go func() {
-		served <- run(ctx, []string{"simulate", "--serve", "--devices", "arista-eos", "--drivers-dir", drivers, "--listen", addr, "--dir", t.TempDir()}, &serveOut, &serveOut)
-	}()
-	url := "http://" + addr + "/"
-	waitFor(t, "mercury to serve", func() bool {
-		r, err := http.Get(url + "healthz")
-		if err == nil {
-			r.Body.Close()
-		}
-		return err == nil
-	})
 	var table, lines, errs syncBuffer
 	wctx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan int, 2)
@@ -80,6 +95,4 @@ func TestWatch(t *testing.T) {
 	if code := run(ctx, []string{"watch", "--url", "http://127.0.0.1:1/"}, &table, &errs); code != 1 || !strings.Contains(errs.String(), "ws://127.0.0.1:1/ws") {
 		t.Fatalf("watch with nothing listening: exit %d %q", code, errs.String())
 	}
-	cancel()
-	<-served
 }

@@ -51,15 +51,11 @@ func (d *driver) freeLAG(h sdk.Host, run Running) (int, error) {
 
 func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	t := d.sw.Templates
-	s, err := d.cli.Open(h)
+	s, run, err := d.openAll(h)
 	if err != nil {
 		return sdk.Result{}, err
 	}
 	defer s.Close()
-	run, err := d.running(s, d.sw.ShowAll)
-	if err != nil {
-		return sdk.Result{}, err
-	}
 	n, cur, exists := findLAG(run, r.LAG)
 	if !exists {
 		if n == 0 {
@@ -134,15 +130,11 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 
 func (d *driver) lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, error) {
 	t := d.sw.Templates
-	s, err := d.cli.Open(h)
+	s, run, err := d.openAll(h)
 	if err != nil {
 		return sdk.Result{}, err
 	}
 	defer s.Close()
-	run, err := d.running(s, d.sw.ShowAll)
-	if err != nil {
-		return sdk.Result{}, err
-	}
 	n, _, exists := findLAG(run, r.LAG)
 	if !exists {
 		return sdk.Result{}, nil

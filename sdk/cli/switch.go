@@ -143,6 +143,20 @@ func render(lines []string, v vars) ([]string, error) {
 	return out, nil
 }
 
+// openAll opens a session and reads the whole running configuration.
+func (d *driver) openAll(h sdk.Host) (*Session, Running, error) {
+	s, err := d.cli.Open(h)
+	if err != nil {
+		return nil, Running{}, err
+	}
+	run, err := d.running(s, d.sw.ShowAll)
+	if err != nil {
+		s.Close()
+		return nil, Running{}, err
+	}
+	return s, run, nil
+}
+
 // running reads and parses text from cmd.
 func (d *driver) running(s *Session, cmd string) (Running, error) {
 	out, err := s.Command(cmd)
@@ -396,15 +410,11 @@ func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error
 	if n.VNI != 0 && len(d.sw.Templates.MapVNI) == 0 {
 		return sdk.Result{}, sdk.Unsupported("driver %s does not map VXLAN VNIs", d.sw.Info.Name)
 	}
-	s, err := d.cli.Open(h)
+	s, run, err := d.openAll(h)
 	if err != nil {
 		return sdk.Result{}, err
 	}
 	defer s.Close()
-	run, err := d.running(s, d.sw.ShowAll)
-	if err != nil {
-		return sdk.Result{}, err
-	}
 	v := vars{"vlan": strconv.Itoa(n.VLAN), "name": n.Name, "vni": strconv.Itoa(n.VNI)}
 	var lines []string
 	if name, ok := run.VLANs[n.VLAN]; !ok || (n.Name != "" && n.Name != name) {
@@ -436,15 +446,11 @@ func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, er
 	if r.Network.VNI != 0 && len(d.sw.Templates.UnmapVNI) == 0 {
 		return sdk.Result{}, sdk.Unsupported("driver %s does not map VXLAN VNIs", d.sw.Info.Name)
 	}
-	s, err := d.cli.Open(h)
+	s, run, err := d.openAll(h)
 	if err != nil {
 		return sdk.Result{}, err
 	}
 	defer s.Close()
-	run, err := d.running(s, d.sw.ShowAll)
-	if err != nil {
-		return sdk.Result{}, err
-	}
 	v := r.Network.VLAN
 	if _, ok := run.VLANs[v]; !ok {
 		return sdk.Result{}, nil
