@@ -14,13 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openmercury/mercury/internal/wasmbuild"
-	"github.com/openmercury/mercury/inventory"
-	"github.com/openmercury/mercury/lock"
-	mruntime "github.com/openmercury/mercury/runtime"
+	"github.com/openmercury/mercury/internal/simlab"
 	"github.com/openmercury/mercury/service"
 	"github.com/openmercury/mercury/simulator"
-	"github.com/openmercury/mercury/ssh"
 )
 
 // The child process's parameters, passed in its environment.
@@ -100,31 +96,7 @@ func newLab(b *testing.B, devices, ports int) *lab {
 			b.Fatal("the simulator process wrote no inventory within 30 s")
 		}
 	}
-	drivers := wasmbuild.Dir(b, wasmbuild.Driver(b, "arista-eos"))
-	cfgPath := filepath.Join(dir, "mercury.yaml")
-	cfg := fmt.Sprintf("server:\n  listen: \"127.0.0.1:8089\"\n  drivers_dir: %q\n", drivers)
-	if err := os.WriteFile(cfgPath, append([]byte(cfg), snippet...), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	c, err := inventory.Load(cfgPath, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	eng, err := mruntime.New(ctx, mruntime.Options{CacheDir: wasmbuild.CacheDir(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { eng.Close(ctx) })
-	if err := eng.LoadDir(ctx, drivers); err != nil {
-		b.Fatal(err)
-	}
-	pool := ssh.NewPool(ssh.Options{})
-	b.Cleanup(func() { pool.Close() })
-	svc, err := service.New(service.Options{Config: c, Engine: eng, Pool: pool, Locker: lock.New(lock.Options{})})
-	if err != nil {
-		b.Fatal(err)
-	}
+	svc := simlab.Service(b, simlab.Config(b, string(snippet), "", "", "arista-eos"), 0)
 	l := &lab{svc: svc}
 	for i := 1; i <= devices; i++ {
 		l.devices = append(l.devices, fmt.Sprintf("eos-%d", i))

@@ -4,20 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/openmercury/mercury/internal/wasmbuild"
-	"github.com/openmercury/mercury/inventory"
-	"github.com/openmercury/mercury/lock"
-	mruntime "github.com/openmercury/mercury/runtime"
+	"github.com/openmercury/mercury/internal/simlab"
 	"github.com/openmercury/mercury/service"
 	"github.com/openmercury/mercury/simulator"
-	"github.com/openmercury/mercury/ssh"
 )
 
 // callers are the caller rules of simService's configuration.
@@ -45,32 +38,8 @@ func simService(t *testing.T, saveConfig string, delay time.Duration) (*service.
 	if err := sim.WriteInventory(&inv, dir); err != nil {
 		t.Fatal(err)
 	}
-	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
-	cfg := fmt.Sprintf("server:\n  drivers_dir: %q\n%s", drivers, callers) +
-		strings.Replace(inv.String(), "    driver: ", "    save_config: "+saveConfig+"\n    driver: ", 1)
-	cfgPath := filepath.Join(dir, "mercury.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := inventory.Load(cfgPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	eng, err := mruntime.New(ctx, mruntime.Options{CacheDir: wasmbuild.CacheDir(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close(ctx) })
-	if err := eng.LoadDir(ctx, drivers); err != nil {
-		t.Fatal(err)
-	}
-	pool := ssh.NewPool(ssh.Options{})
-	t.Cleanup(func() { pool.Close() })
-	svc, err := service.New(service.Options{Config: c, Engine: eng, Pool: pool, Locker: lock.New(lock.Options{}), SaveDelay: delay})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := simlab.Config(t, inv.String(), callers, "    save_config: "+saveConfig+"\n", "arista-eos")
+	svc := simlab.Service(t, cfg, delay)
 	dev, _ := sim.Device("eos-1")
 	return svc, dev
 }

@@ -2,9 +2,7 @@ package apidoc
 
 import (
 	"bytes"
-	"context"
 	"flag"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,14 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openmercury/mercury/internal/simlab"
 	"github.com/openmercury/mercury/internal/wasmbuild"
-	"github.com/openmercury/mercury/inventory"
-	"github.com/openmercury/mercury/lock"
 	"github.com/openmercury/mercury/rpc"
-	mruntime "github.com/openmercury/mercury/runtime"
-	"github.com/openmercury/mercury/service"
 	"github.com/openmercury/mercury/simulator"
-	"github.com/openmercury/mercury/ssh"
 )
 
 var update = flag.Bool("update", false, "rewrite the replies in docs/api.md")
@@ -75,32 +69,7 @@ func mercury(t *testing.T) string {
 	if err := sim.WriteInventory(&inv, dir); err != nil {
 		t.Fatal(err)
 	}
-	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
-	cfg := fmt.Sprintf("server:\n  drivers_dir: %q\n", drivers) +
-		strings.Replace(inv.String(), "    driver: ", "    idle_vlan: 10\n    driver: ", 1)
-	cfgPath := filepath.Join(dir, "mercury.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := inventory.Load(cfgPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	eng, err := mruntime.New(ctx, mruntime.Options{CacheDir: wasmbuild.CacheDir(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close(ctx) })
-	if err := eng.LoadDir(ctx, drivers); err != nil {
-		t.Fatal(err)
-	}
-	pool := ssh.NewPool(ssh.Options{})
-	t.Cleanup(func() { pool.Close() })
-	svc, err := service.New(service.Options{Config: c, Engine: eng, Pool: pool, Locker: lock.New(lock.Options{})})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := simlab.Service(t, simlab.Config(t, inv.String(), "", "    idle_vlan: 10\n", "arista-eos"), 0)
 	srv, err := rpc.New(rpc.Options{Backend: svc, Auth: rpc.NewNoAuth()})
 	if err != nil {
 		t.Fatal(err)
