@@ -44,39 +44,24 @@ var eos = &cli.Switch{
 		Errors:       []string{`^% `, `^%Error`},
 		Busy:         []string{`^% Configuration is locked`},
 	},
-	ShowPort: "show running-config interfaces {port}",
-	ShowAll:  "show running-config",
-	Syntax: &cli.Syntax{
-		VLAN: "vlan ", VLANName: "name ", ImplicitVLAN1: true, DefaultVLANName: "VLAN%04d",
-		Ports: []string{"Ethernet"},
-		Trunk: "switchport mode trunk", Access: "switchport access vlan ",
-		Native: "switchport trunk native vlan ", Allowed: "switchport trunk allowed vlan ",
-		Description: "description ", ChannelGroup: "channel-group ", LAGName: "Port-Channel%s",
-		Shutdown: "shutdown", NoShutdown: "no shutdown", DefaultAllowed: "all",
-		VNIMap: `vxlan vlan (\d+) vni (\d+)`,
-	},
-	Templates: cli.Templates{
-		Interface:       []string{"interface {port}"},
-		Access:          []string{"switchport mode access", "switchport access vlan {vlan}"},
-		Trunk:           []string{"switchport mode trunk"},
-		Native:          "switchport trunk native vlan {vlan}",
-		NoNative:        "no switchport trunk native vlan",
-		Allowed:         "switchport trunk allowed vlan {vlans}",
-		AllowedNone:     "switchport trunk allowed vlan none",
-		NativeInAllowed: true,
-		Description:     "description {text}",
-		Enable:          "no shutdown",
-		Disable:         "shutdown",
-		CreateVLAN:      []string{"vlan {vlan}", "name {name}", "exit"},
-		LAGInterface:    []string{"interface Port-Channel{n}"},
-		LAGJoin:         []string{"channel-group {n} mode {mode}"},
-		LAGLeave:        []string{"no channel-group"},
-		LAGRemove:       []string{"no interface Port-Channel{n}"},
-		LACPMode:        "active", StaticMode: "on",
-		MapVNI:     []string{"interface Vxlan1", "vxlan vlan {vlan} vni {vni}"},
-		UnmapVNI:   []string{"interface Vxlan1", "no vxlan vlan {vlan} vni {vni}"},
-		DeleteVLAN: []string{"no vlan {vlan}"},
-	},
+	ShowPort:  "show running-config interfaces {port}",
+	ShowAll:   "show running-config",
+	Syntax:    eosSyntax(),
+	Templates: eosTemplates(),
+}
+
+// eosSyntax: EOS shows VLAN 1 nowhere, and a Vxlan1 interface maps VNIs.
+func eosSyntax() *cli.Syntax {
+	sx := cli.IOSSyntax("Port-Channel%s", "Ethernet")
+	sx.ImplicitVLAN1, sx.VNIMap = true, `vxlan vlan (\d+) vni (\d+)`
+	return sx
+}
+
+func eosTemplates() cli.Templates {
+	t := cli.IOSTemplates("Port-Channel%s")
+	t.MapVNI = []string{"interface Vxlan1", "vxlan vlan {vlan} vni {vni}"}
+	t.UnmapVNI = []string{"interface Vxlan1", "no vxlan vlan {vlan} vni {vni}"}
+	return t
 }
 
 func init() { sdk.Handle(eos.Driver()) }

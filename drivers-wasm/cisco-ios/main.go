@@ -49,36 +49,17 @@ var ios = &cli.Switch{
 		Busy:         []string{`^Configuration mode locked`},
 		Ignore:       []string{`^% Access VLAN does not exist`},
 	},
-	ShowPort: "show running-config interface {port}",
-	ShowAll:  "show running-config",
-	Syntax: &cli.Syntax{
-		VLAN: "vlan ", VLANName: "name ", ImplicitVLAN1: true, DefaultVLANName: "VLAN%04d",
-		Ports: []string{"GigabitEthernet", "TenGigabitEthernet", "FastEthernet"},
-		Trunk: "switchport mode trunk", Access: "switchport access vlan ",
-		Native: "switchport trunk native vlan ", Allowed: "switchport trunk allowed vlan ",
-		Description: "description ", ChannelGroup: "channel-group ", LAGName: "Port-channel%s",
-		Shutdown: "shutdown", NoShutdown: "no shutdown", DefaultAllowed: "all",
-	},
-	Templates: cli.Templates{
-		Interface:       []string{"interface {port}"},
-		Access:          []string{"switchport mode access", "switchport access vlan {vlan}"},
-		Trunk:           []string{"switchport mode trunk"},
-		Native:          "switchport trunk native vlan {vlan}",
-		NoNative:        "no switchport trunk native vlan",
-		Allowed:         "switchport trunk allowed vlan {vlans}",
-		AllowedNone:     "switchport trunk allowed vlan none",
-		NativeInAllowed: true,
-		Description:     "description {text}",
-		Enable:          "no shutdown",
-		Disable:         "shutdown",
-		CreateVLAN:      []string{"vlan {vlan}", "name {name}", "exit"},
-		LAGInterface:    []string{"interface Port-channel{n}"},
-		LAGJoin:         []string{"channel-group {n} mode {mode}"},
-		LAGLeave:        []string{"no channel-group"},
-		LAGRemove:       []string{"no interface Port-channel{n}"},
-		LACPMode:        "active", StaticMode: "on",
-		DeleteVLAN: []string{"no vlan {vlan}"},
-	},
+	ShowPort:  "show running-config interface {port}",
+	ShowAll:   "show running-config",
+	Syntax:    iosSyntax(),
+	Templates: cli.IOSTemplates("Port-channel%s"),
+}
+
+// iosSyntax: IOS shows VLAN 1 nowhere.
+func iosSyntax() *cli.Syntax {
+	sx := cli.IOSSyntax("Port-channel%s", "GigabitEthernet", "TenGigabitEthernet", "FastEthernet")
+	sx.ImplicitVLAN1 = true
+	return sx
 }
 
 func init() { sdk.Handle(ios.Driver()) }

@@ -42,39 +42,25 @@ var nxos = &cli.Switch{
 		Errors:       []string{`^% `, `^ERROR:`, `^Configuration update aborted`},
 		Busy:         []string{`^ERROR: Configuration is locked`},
 	},
-	ShowPort: "show running-config interface {port}",
-	ShowAll:  "show running-config",
-	Syntax: &cli.Syntax{
-		VLAN: "vlan ", VLANName: "name ", DefaultVLANName: "VLAN%04d",
-		Ports: []string{"Ethernet"},
-		Trunk: "switchport mode trunk", Access: "switchport access vlan ",
-		Native: "switchport trunk native vlan ", Allowed: "switchport trunk allowed vlan ",
-		Description: "description ", ChannelGroup: "channel-group ", LAGName: "port-channel%s",
-		Shutdown: "shutdown", NoShutdown: "no shutdown", DefaultShut: true, DefaultAllowed: "all",
-		VNIInVLAN: "vn-segment ",
-	},
-	Templates: cli.Templates{
-		Interface:       []string{"interface {port}"},
-		Access:          []string{"switchport mode access", "switchport access vlan {vlan}"},
-		Trunk:           []string{"switchport mode trunk"},
-		Native:          "switchport trunk native vlan {vlan}",
-		NoNative:        "no switchport trunk native vlan",
-		Allowed:         "switchport trunk allowed vlan {vlans}",
-		AllowedNone:     "switchport trunk allowed vlan none",
-		NativeInAllowed: true,
-		Description:     "description {text}",
-		Enable:          "no shutdown",
-		Disable:         "shutdown",
-		CreateVLAN:      []string{"vlan {vlan}", "name {name}", "exit"},
-		LAGInterface:    []string{"interface port-channel{n}"},
-		LAGJoin:         []string{"channel-group {n} mode {mode}"},
-		LAGLeave:        []string{"no channel-group"},
-		LAGRemove:       []string{"no interface port-channel{n}"},
-		LACPMode:        "active", StaticMode: "on",
-		MapVNI:     []string{"vlan {vlan}", "vn-segment {vni}", "exit"},
-		UnmapVNI:   []string{"vlan {vlan}", "no vn-segment", "exit"},
-		DeleteVLAN: []string{"no vlan {vlan}"},
-	},
+	ShowPort:  "show running-config interface {port}",
+	ShowAll:   "show running-config",
+	Syntax:    nxosSyntax(),
+	Templates: nxosTemplates(),
+}
+
+// nxosSyntax: NX-OS prints "no shutdown" on every enabled port, and a
+// VLAN's VNI inside its stanza.
+func nxosSyntax() *cli.Syntax {
+	sx := cli.IOSSyntax("port-channel%s", "Ethernet")
+	sx.DefaultShut, sx.VNIInVLAN = true, "vn-segment "
+	return sx
+}
+
+func nxosTemplates() cli.Templates {
+	t := cli.IOSTemplates("port-channel%s")
+	t.MapVNI = []string{"vlan {vlan}", "vn-segment {vni}", "exit"}
+	t.UnmapVNI = []string{"vlan {vlan}", "no vn-segment", "exit"}
+	return t
 }
 
 func init() { sdk.Handle(nxos.Driver()) }
