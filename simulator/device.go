@@ -91,6 +91,7 @@ type Command struct {
 	Mode  string // the CLI mode it was typed in ("exec", "config-if", ...)
 	Line  string
 	Error string // the error the device printed; "" when it accepted the line
+	Read  bool   // a show or terminal command: it changed nothing
 }
 
 // Device is one simulated device on a Server.
@@ -229,13 +230,13 @@ func (d *Device) Commands() []Command {
 }
 
 // ConfigCommands returns the lines received in configuration modes, in
-// order: what a driver sent to change the device.
+// order, show commands left out: what a driver sent to change the device.
 func (d *Device) ConfigCommands() []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []string
 	for _, c := range d.commands {
-		if m, ok := d.plat.Mode(c.Mode); ok && m.Config {
+		if m, ok := d.plat.Mode(c.Mode); ok && m.Config && !c.Read {
 			out = append(out, c.Line)
 		}
 	}
@@ -313,7 +314,7 @@ func (d *Device) Record(r cli.Record) {
 	if len(d.commands) >= commandLogMax {
 		d.commands = slices.Delete(d.commands, 0, len(d.commands)-commandLogMax+1)
 	}
-	d.commands = append(d.commands, Command{Conn: r.Session, Mode: r.Mode, Line: r.Line, Error: r.Error})
+	d.commands = append(d.commands, Command{Conn: r.Session, Mode: r.Mode, Line: r.Line, Error: r.Error, Read: r.Read})
 }
 
 // waitHang blocks while the hang fault is set, until it clears (nil), the
