@@ -38,6 +38,10 @@ type Platform struct {
 	// configuration mode, whose commands apply one by one.
 	ConfigEnter string
 	ConfigLeave string
+	// Discard lines drop pending changes that were never committed (NVUE's
+	// "nv config detach"); they are sent before a block and after one that
+	// failed, so a change interrupted earlier is never applied later.
+	Discard []string
 	// Commit lines are sent in configuration mode after a block, for OSes
 	// whose changes take effect only then; nil for OSes that apply each line.
 	// A commit refused as busy (a Busy line: another session holds the

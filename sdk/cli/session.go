@@ -142,13 +142,29 @@ func (s *Session) Configure(lines []string) error {
 		}
 	}
 	if s.c.p.ConfigEnter == "" {
-		// No configuration mode (a Linux shell): each line applies.
-		for _, l := range lines {
+		// No configuration mode (a Linux shell): the lines run one by one,
+		// between the platform's discard and commit steps.
+		discard := func() {
+			for _, l := range s.c.p.Discard {
+				s.Command(l)
+			}
+		}
+		for _, l := range s.c.p.Discard {
 			if _, err := s.Command(l); err != nil {
 				return err
 			}
 		}
-		return s.commit()
+		for _, l := range lines {
+			if _, err := s.Command(l); err != nil {
+				discard()
+				return err
+			}
+		}
+		if err := s.commit(); err != nil {
+			discard()
+			return err
+		}
+		return nil
 	}
 	if _, err := s.Command(s.c.p.ConfigEnter); err != nil {
 		return err

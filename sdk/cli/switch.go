@@ -61,6 +61,9 @@ type Templates struct {
 	// MapVNI and UnmapVNI map and unmap VLAN {vlan} to VXLAN {vni};
 	// without MapVNI the driver supports VLAN networks only.
 	MapVNI, UnmapVNI []string
+	// FreeBeforeDelete: the OS refuses to delete a VLAN a port carries, so
+	// a forced delete_network takes it off those ports first.
+	FreeBeforeDelete bool
 	// VLANName formats the name of a VLAN created without one ("vlan%d");
 	// "" creates it unnamed. DeleteVLAN and UnmapVNI may name {name}: the
 	// VLAN's name as the device shows it.
@@ -452,7 +455,7 @@ func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error
 	}
 	v := vars{"vlan": strconv.Itoa(n.VLAN), "name": name, "vni": strconv.Itoa(n.VNI)}
 	var lines []string
-	if name, ok := run.VLANs[n.VLAN]; !ok || (n.Name != "" && n.Name != name) {
+	if name, ok := run.VLANs[n.VLAN]; !ok || (n.Name != "" && n.Name != name && d.nameable()) {
 		l, err := render(d.sw.Templates.CreateVLAN, v)
 		if err != nil {
 			return sdk.Result{}, err
@@ -490,24 +493,40 @@ func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, er
 	if _, ok := run.VLANs[v]; !ok {
 		return sdk.Result{}, nil
 	}
-	if !r.Force {
-		var users []string
-		for name, p := range run.Ports {
-			if carries(p, v) {
-				users = append(users, name)
-			}
-		}
-		for _, p := range run.LAGs {
-			if carries(p, v) {
-				users = append(users, p.Port)
-			}
-		}
-		if len(users) > 0 {
-			slices.Sort(users)
-			return sdk.Result{}, sdk.Conflict("VLAN %d is still carried by %s: detach those ports first, or delete with force", v, strings.Join(users, ", "))
+	var users []string
+	for name, p := range run.Ports {
+		if carries(p, v) {
+			users = append(users, name)
 		}
 	}
+	slices.Sort(users)
+	for _, p := range run.LAGs {
+		if carries(p, v) {
+			users = append(users, p.Port)
+		}
+	}
+	if len(users) > 0 && !r.Force {
+		return sdk.Result{}, sdk.Conflict("VLAN %d is still carried by %s: detach those ports first, or delete with force", v, strings.Join(users, ", "))
+	}
 	var lines []string
+	if d.sw.Templates.FreeBeforeDelete {
+		// The OS refuses to delete a VLAN in use: forced, the ports leave it first.
+		for _, name := range users {
+			p, ok := run.Ports[name]
+			if !ok {
+				return sdk.Result{}, sdk.Conflict("VLAN %d is carried by %s, which this driver cannot take it off: remove it there first", v, name)
+			}
+			l, err := d.portLines(name, p, desired{cfg: d.without(p, v)})
+			if err != nil {
+				return sdk.Result{}, err
+			}
+			head, err := render(d.sw.Templates.Interface, vars{"port": name})
+			if err != nil {
+				return sdk.Result{}, err
+			}
+			lines = append(append(lines, head...), l...)
+		}
+	}
 	if vni := run.VNIs[v]; vni != 0 && len(d.sw.Templates.UnmapVNI) > 0 {
 		l, err := render(d.sw.Templates.UnmapVNI, vars{"vlan": strconv.Itoa(v), "vni": strconv.Itoa(vni), "name": run.VLANs[v]})
 		if err != nil {
@@ -520,6 +539,29 @@ func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, er
 		return sdk.Result{}, err
 	}
 	return d.apply(s, append(lines, l...), r.DryRun)
+}
+
+// without is p's configuration with VLAN v taken off; a port left carrying
+// nothing goes to the default VLAN.
+func (d *driver) without(p sdk.PortState, v int) sdk.PortConfig {
+	idle := sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: d.defaultVLAN()}
+	if p.Mode == sdk.ModeAccess {
+		return idle
+	}
+	cfg := sdk.PortConfig{Mode: p.Mode, NativeVLAN: p.NativeVLAN, AllowedVLANs: slices.DeleteFunc(slices.Clone(p.AllowedVLANs), func(x int) bool { return x == v })}
+	if cfg.NativeVLAN == v {
+		cfg.NativeVLAN = 0
+	}
+	if cfg.NativeVLAN == 0 && len(cfg.AllowedVLANs) == 0 {
+		return idle
+	}
+	return cfg
+}
+
+// nameable reports whether the OS names VLANs: whether creating one can
+// set a name.
+func (d *driver) nameable() bool {
+	return slices.ContainsFunc(d.sw.Templates.CreateVLAN, func(l string) bool { return strings.Contains(l, "{name}") })
 }
 
 // carries reports whether a port forwards VLAN v.

@@ -18,6 +18,8 @@ const (
 	JuniperJunos = "juniper-junos"
 	// Sonic is SONiC through its Linux shell.
 	Sonic = "sonic"
+	// CumulusNVUE is Cumulus Linux 5 through NVUE.
+	CumulusNVUE = "cumulus-nvue"
 )
 
 // specs maps each platform name to the function that writes its Spec.
@@ -29,6 +31,7 @@ func specs() map[string]func() cli.Spec {
 		DellOS10:     os10Spec,
 		JuniperJunos: junosSpec,
 		Sonic:        sonicSpec,
+		CumulusNVUE:  nvueSpec,
 	}
 }
 

@@ -1,0 +1,124 @@
+// Command cumulus-nvue is Mercury's driver for NVIDIA Cumulus Linux 5
+// switches, driven through NVUE ("nv set", "nv config apply") in a pooled
+// bash shell.
+//
+// NVUE stages changes in a pending revision: the driver discards any stale
+// pending change, sends its "nv set"/"nv unset" lines, and applies them
+// with one "nv config apply -y". Applying is not saving: a device's
+// save_config decides when "nv config save" runs, and results say saved
+// only then. The configuration is read back as "nv config show -o
+// commands". Descriptions are not written.
+//
+// Device options: none. NVUE runs as the login user: no sudo.
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/openmercury/mercury/sdk"
+	"github.com/openmercury/mercury/sdk/cli"
+)
+
+const bd = " bridge domain br_default "
+
+var nvue = &cli.Switch{
+	Info: sdk.Description{
+		Name:        "cumulus-nvue",
+		Version:     "1.0.0",
+		PortPattern: `swp\d+(?:s\d+)?`,
+		Models:      []string{"NVIDIA Spectrum switches on Cumulus Linux 5.x with NVUE"},
+		Notes: []string{
+			"changes are applied with nv config apply; saving (nv config save) is a separate step, run per save_config",
+			"a pending revision left by an interrupted operation is discarded (nv config detach) before the next one",
+			"hybrid is a VLAN list with an untagged VLAN; descriptions are not written",
+			"reset_port with no idle VLAN removes the port's VLANs and sets its link down",
+		},
+	},
+	Platform: cli.Platform{
+		Prompt:  `(?m)^[\w.*-]+@[\w.-]+:mgmt:~\$ ?`,
+		Discard: []string{"nv config detach"},
+		Commit:  []string{"nv config apply -y"},
+		Save:    []string{"nv config save"},
+		SaveOK:  `saved`,
+		Errors:  []string{`^Error:`},
+		Busy:    []string{`^Error: Unable to apply: another configuration operation`},
+	},
+	ShowPort: "nv config show -o commands",
+	ShowAll:  "nv config show -o commands",
+	Parse:    parse,
+	Templates: cli.Templates{
+		Access: []string{
+			"nv unset interface {port}" + bd + "vlan",
+			"nv unset interface {port}" + bd + "untagged",
+			"nv set interface {port}" + bd + "access {vlan}",
+		},
+		Trunk:            []string{"nv unset interface {port}" + bd + "access"},
+		Native:           "nv set interface {port}" + bd + "untagged {vlan}",
+		NoNative:         "nv unset interface {port}" + bd + "untagged",
+		AllowedAdd:       "nv set interface {port}" + bd + "vlan {vlans}",
+		AllowedRemove:    "nv unset interface {port}" + bd + "vlan {vlans}",
+		NativeInAllowed:  true,
+		Enable:           "nv set interface {port} link state up",
+		Disable:          "nv set interface {port} link state down",
+		CreateVLAN:       []string{"nv set bridge domain br_default vlan {vlan}"},
+		DeleteVLAN:       []string{"nv unset bridge domain br_default vlan {vlan}"},
+		FreeBeforeDelete: true,
+	},
+}
+
+func init() { sdk.Handle(nvue.Driver()) }
+
+func main() {}
+
+// parse reads "nv config show -o commands": the bridge's VLANs, and each
+// interface's link state, access VLAN, VLAN list and untagged VLAN.
+func parse(text string) (cli.Running, error) {
+	r := cli.Running{VLANs: map[int]string{1: ""}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
+	untagged := map[string]int{}
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.TrimSpace(l)
+		if rest, ok := strings.CutPrefix(l, "nv set bridge domain br_default vlan "); ok {
+			ids, err := cli.ParseVLANs(rest)
+			if err != nil {
+				return r, err
+			}
+			for _, id := range ids {
+				r.VLANs[id] = ""
+			}
+			continue
+		}
+		rest, ok := strings.CutPrefix(l, "nv set interface ")
+		if !ok {
+			continue
+		}
+		name, what, _ := strings.Cut(rest, " ")
+		p, seen := r.Ports[name]
+		if !seen {
+			p = sdk.PortState{Port: name, Exists: true, Enabled: true, Mode: sdk.ModeAccess, NativeVLAN: 1}
+		}
+		var err error
+		switch {
+		case what == "link state down":
+			p.Enabled = false
+		case strings.HasPrefix(what, "bridge domain br_default access "):
+			p.NativeVLAN, err = strconv.Atoi(strings.TrimPrefix(what, "bridge domain br_default access "))
+		case strings.HasPrefix(what, "bridge domain br_default vlan "):
+			p.Mode = sdk.ModeTrunk
+			p.AllowedVLANs, err = cli.ParseVLANs(strings.TrimPrefix(what, "bridge domain br_default vlan "))
+		case strings.HasPrefix(what, "bridge domain br_default untagged "):
+			untagged[name], err = strconv.Atoi(strings.TrimPrefix(what, "bridge domain br_default untagged "))
+		}
+		if err != nil {
+			return r, err
+		}
+		r.Ports[name] = p
+	}
+	for name, p := range r.Ports {
+		if p.Mode == sdk.ModeTrunk {
+			p.NativeVLAN = untagged[name]
+			r.Ports[name] = p
+		}
+	}
+	return r, nil
+}
