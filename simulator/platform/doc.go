@@ -11,7 +11,7 @@
 // which are approximations.
 //
 // Platforms: arista-eos, cisco-ios, cisco-nxos, dell-os10, juniper-junos,
-// sonic, cumulus-nvue.
+// sonic, cumulus-nvue, dell-os9.
 // Lookup builds one
 // by name. It is not a driver: drivers live in drivers-wasm and only ever
 // talk to these platforms over SSH.

@@ -20,6 +20,8 @@ const (
 	Sonic = "sonic"
 	// CumulusNVUE is Cumulus Linux 5 through NVUE.
 	CumulusNVUE = "cumulus-nvue"
+	// DellOS9 is Dell Networking OS9 (FTOS).
+	DellOS9 = "dell-os9"
 )
 
 // specs maps each platform name to the function that writes its Spec.
@@ -32,6 +34,7 @@ func specs() map[string]func() cli.Spec {
 		JuniperJunos: junosSpec,
 		Sonic:        sonicSpec,
 		CumulusNVUE:  nvueSpec,
+		DellOS9:      os9Spec,
 	}
 }
 

@@ -1,0 +1,113 @@
+// Command dell-os9 is Mercury's driver for Dell Networking OS9 (FTOS)
+// switches, driven through the FTOS CLI on a pooled interactive SSH shell.
+//
+// FTOS adds ports to VLANs from the VLAN's side ("interface vlan N" then
+// "untagged|tagged PORT"): a port is untagged in at most one VLAN and tagged
+// in any number, which sdk/cli's Members table models. The driver reads
+// "show running-config" and changes only the memberships that differ.
+//
+// Device options: none. A login user below privilege 15 lands in user exec:
+// the device's enable_secret_file answers "enable".
+package main
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/openmercury/mercury/sdk"
+	"github.com/openmercury/mercury/sdk/cli"
+)
+
+var os9 = &cli.Members{
+	Info: sdk.Description{
+		Name: "dell-os9", Version: "1.0.0", PortPattern: `(?:TenGigabitEthernet|fortyGigE|GigabitEthernet)\d+/\d+`,
+		Models: []string{"Dell S4048-ON, S6010-ON, S4810 on Dell Networking OS 9.x"},
+		Notes: []string{
+			"ports are written without the space FTOS prints (TenGigabitEthernet0/1)",
+			"a port is untagged in at most one VLAN and tagged in any: hybrid and trunk are the same",
+			"reset_port with no idle VLAN removes every membership and shuts the port down",
+			"save runs write memory",
+		},
+	},
+	Platform: cli.Platform{
+		Prompt:       `(?m)^[\w.-]+(?:\([\w./-]+\))?[>#] ?`,
+		Unprivileged: `>\s*`,
+		ConfigPrompt: `\(conf[\w./-]*\)# ?`,
+		Enable:       "enable",
+		SecretPrompt: `[Pp]assword: ?`,
+		Paging:       []string{"terminal length 0"},
+		More:         ` ?--More-- ?`,
+		ConfigEnter:  "configure",
+		ConfigLeave:  "end",
+		Save:         []string{"write memory"},
+		Errors:       []string{`^% Error`},
+		Busy:         []string{`^% Error: Configuration is locked`},
+	},
+	Show:        "show running-config",
+	Parse:       parse,
+	AddUntagged: []string{"interface vlan {vlan}", "untagged {port}", "exit"},
+	DelUntagged: []string{"interface vlan {vlan}", "no untagged {port}", "exit"},
+	AddTagged:   []string{"interface vlan {vlan}", "tagged {port}", "exit"},
+	DelTagged:   []string{"interface vlan {vlan}", "no tagged {port}", "exit"},
+	CreateVLAN:  []string{"interface vlan {vlan}", "exit"},
+	DeleteVLAN:  []string{"no interface vlan {vlan}"},
+	Enable:      []string{"interface {port}", "no shutdown", "exit"},
+	Disable:     []string{"interface {port}", "shutdown", "exit"},
+}
+
+func init() { sdk.Handle(os9.Driver()) }
+
+func main() {}
+
+// parse reads "interface PORT" stanzas (admin state) and "interface Vlan N"
+// stanzas (tagged and untagged members).
+func parse(text string) (cli.MemberState, error) {
+	st := cli.MemberState{VLANs: map[int]bool{}, Ports: map[string]*cli.Membership{}}
+	type member struct {
+		port     string
+		untagged bool
+	}
+	members := map[int][]member{}
+	for _, b := range cli.Blocks(text) {
+		name, ok := strings.CutPrefix(b.Header, "interface ")
+		if !ok {
+			continue
+		}
+		if num, isVLAN := strings.CutPrefix(name, "Vlan "); isVLAN {
+			id, err := strconv.Atoi(num)
+			if err != nil {
+				return st, err
+			}
+			st.VLANs[id] = true
+			for _, l := range b.Lines {
+				if p, ok := strings.CutPrefix(l, "untagged "); ok {
+					members[id] = append(members[id], member{strings.ReplaceAll(p, " ", ""), true})
+				} else if p, ok := strings.CutPrefix(l, "tagged "); ok {
+					members[id] = append(members[id], member{strings.ReplaceAll(p, " ", ""), false})
+				}
+			}
+			continue
+		}
+		m := &cli.Membership{Up: true}
+		for _, l := range b.Lines {
+			if l == "shutdown" {
+				m.Up = false
+			}
+		}
+		st.Ports[strings.ReplaceAll(name, " ", "")] = m
+	}
+	for id, ms := range members {
+		for _, mb := range ms {
+			if m := st.Ports[mb.port]; m != nil && mb.untagged {
+				m.Untagged = id
+			} else if m != nil {
+				m.Tagged = append(m.Tagged, id)
+			}
+		}
+	}
+	for _, m := range st.Ports {
+		slices.Sort(m.Tagged)
+	}
+	return st, nil
+}

@@ -1,0 +1,229 @@
+package platform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/openmercury/mercury/simulator/cli"
+	"github.com/openmercury/mercury/simulator/state"
+)
+
+// Dell Networking OS9 (FTOS), on S4048/S6010-class switches.
+//
+// Oracle: NGS netmiko_dell_force10 (Appendix A). ADD_NETWORK "interface
+// vlan N / description X / exit"; DELETE_NETWORK "no interface vlan N /
+// exit"; PLUG_PORT_TO_NETWORK "interface vlan N / untagged P / exit";
+// DELETE_PORT "interface vlan N / no untagged P / exit";
+// ADD_NETWORK_TO_TRUNK "interface vlan N / tagged P / exit";
+// REMOVE_NETWORK_FROM_TRUNK "interface vlan N / no tagged P / exit"; errors
+// match "Error:".
+//
+// Quirks modelled: ports join VLANs from the VLAN's side ("interface vlan
+// N" then "untagged|tagged PORT"); a port is untagged in at most one VLAN
+// and tagged in any; "enable" asks for the secret when the device has one;
+// "configure" enters configuration mode; "write memory" saves; "show
+// running-config interface vlan N" and "show running-config" print the
+// membership lines. Approximation: interfaces are named without the space
+// FTOS prints ("TenGigabitEthernet0/1"; "TenGigabitEthernet 0/1" is
+// accepted too), and every port is already a switchport.
+//
+// Error texts: "% Error: ..." in FTOS's style; the exact wording is an
+// approximation.
+func os9Spec() cli.Spec {
+	const user, exec, conf, vlm, ifm = "user", "exec", "config", "config-if-vl", "config-if"
+	anyConf := []string{conf, vlm, ifm}
+	return cli.Spec{
+		Name:        DellOS9,
+		SSHVersion:  "SSH-2.0-OpenSSH_5.2 FIPS",
+		Banner:      "Dell Networking OS (simulated by Mercury) on {host}\n",
+		MaxSessions: 16,
+		Modes: []cli.ModeDef{
+			{Name: user, Prompt: "{host}>"},
+			{Name: exec, Prompt: "{host}#"},
+			{Name: conf, Prompt: "{host}(conf)#", Config: true},
+			{Name: vlm, Prompt: "{host}(conf-if-vl-{label})#", Parent: conf, Config: true},
+			{Name: ifm, Prompt: "{host}(conf-if-{label})#", Parent: conf, Config: true},
+		},
+		UserMode: user, PrivMode: exec, EnablePrompt: "Password: ",
+		Errors: cli.Errors{
+			Invalid:    "% Error: Invalid input at \"^\" marker.",
+			Incomplete: "% Error: Incomplete command.",
+			Ambiguous:  "% Error: Ambiguous command.",
+			Locked:     "% Error: Configuration is locked by another session.",
+			SaveFailed: "% Error: Failed to write the startup configuration.",
+		},
+		Pager:        cli.Pager{Prompt: " --More-- "},
+		ExecInConfig: false,
+		IfTypes: []cli.IfType{
+			{Name: "TenGigabitEthernet", Short: "Te", Kind: cli.IfPort, Number: `\d+/\d+`},
+			{Name: "vlan", Short: "vl", Kind: cli.IfVLAN, Number: `\d+`, Min: 1, Max: 4094},
+		},
+		DefaultPorts:    numbered("TenGigabitEthernet0/%d", 48),
+		DefaultVLANName: "",
+		DefaultL2:       state.L2{Mode: state.Access, AccessVLAN: 1, NativeVLAN: 1},
+		Commands: []cli.Command{
+			{Modes: []string{user, exec}, Syntax: "enable", Kind: cli.Nav, Run: (&dialect{enable: enabler{priv: exec, prompt: "Password: ", tries: 3, fail: "% Error: Bad passwords"}}).enableCmd},
+			{Modes: []string{user, exec}, Syntax: "exit|logout", Kind: cli.Nav, Run: logout},
+			{Modes: []string{user, exec}, Syntax: "terminal length <n:0-512>", Kind: cli.Terminal, Run: terminalLength("")},
+			{Modes: []string{exec}, Syntax: "configure [terminal]", Kind: cli.Configure, Run: configure("")},
+			{Modes: []string{exec}, Syntax: "write [memory]", Kind: cli.Save, Run: func(c *cli.Call) error {
+				if err := c.Save(); err != nil {
+					return err
+				}
+				c.Println("!\n00:03:11: %STKUNIT0-M:CP %FILEMGR-5-FILESAVED: Copied running-config to startup-config in flash by default")
+				return nil
+			}},
+			{Modes: []string{exec}, Syntax: "show running-config", Kind: cli.Show, Run: os9Running},
+			{Modes: anyConf, Syntax: "exit", Kind: cli.Nav, Run: exitCmd},
+			{Modes: anyConf, Syntax: "end", Kind: cli.Nav, Run: endCmd},
+			{Modes: []string{conf}, Syntax: "interface <name:if>", Kind: cli.Config, Run: os9Interface},
+			{Modes: []string{conf}, Syntax: "no interface <name:if>", Kind: cli.Config, Run: os9NoVLAN},
+			{Modes: []string{vlm}, Syntax: "description <text:line>", Kind: cli.Config, Run: os9VLANDescription},
+			{Modes: []string{vlm}, Syntax: "untagged|tagged <port:if>", Kind: cli.Config, Run: os9Member(true)},
+			{Modes: []string{vlm}, Syntax: "no untagged|tagged <port:if>", Kind: cli.Config, Run: os9Member(false)},
+			{Modes: []string{ifm}, Syntax: "shutdown", Kind: cli.Config, Run: os9Shut(true)},
+			{Modes: []string{ifm}, Syntax: "no shutdown", Kind: cli.Config, Run: os9Shut(false)},
+			{Modes: []string{ifm}, Syntax: "switchport", Kind: cli.Config, Run: accept},
+		},
+	}
+}
+
+func os9Interface(c *cli.Call) error {
+	ifc := c.Iface("name")
+	if ifc.Type.Kind == cli.IfVLAN {
+		if err := c.Update(func(cfg *state.Config) error {
+			if _, ok := cfg.VLANs[ifc.Number]; !ok {
+				cfg.SetVLAN(ifc.Number, "")
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		c.Enter("config-if-vl", ifc.Name, fmt.Sprint(ifc.Number))
+		return nil
+	}
+	c.Enter("config-if", ifc.Name, c.Platform().ShortName(ifc.Name))
+	return nil
+}
+
+func os9NoVLAN(c *cli.Call) error {
+	ifc := c.Iface("name")
+	if ifc.Type.Kind != cli.IfVLAN {
+		return cli.Fail("%% Error: %s cannot be removed.", ifc.Name)
+	}
+	id := ifc.Number
+	return c.Update(func(cfg *state.Config) error {
+		if id == 1 {
+			return cli.Fail("%% Error: The default VLAN cannot be deleted.")
+		}
+		for _, name := range cfg.PortNames(nil) {
+			if p := cfg.Ports[name]; p.Untagged() == id || p.Tagged().Has(id) {
+				return cli.Fail("%% Error: Vlan %d has members; remove them first.", id)
+			}
+		}
+		delete(cfg.VLANs, id)
+		return nil
+	})
+}
+
+func os9VLANDescription(c *cli.Call) error {
+	_, target := c.Mode()
+	var id int
+	fmt.Sscanf(strings.TrimPrefix(target, "vlan"), "%d", &id)
+	return c.Update(func(cfg *state.Config) error {
+		cfg.SetVLAN(id, c.Str("text"))
+		return nil
+	})
+}
+
+// os9Member adds or removes the port as an untagged or tagged member of
+// the VLAN whose mode the call is in, keeping the model's mapping: untagged
+// only → access; any tagged → trunk with the untagged VLAN as native.
+func os9Member(add bool) func(c *cli.Call) error {
+	return func(c *cli.Call) error {
+		_, target := c.Mode()
+		var id int
+		fmt.Sscanf(strings.TrimPrefix(target, "vlan"), "%d", &id)
+		port, untagged := c.Iface("port").Name, c.Has("untagged")
+		return c.Update(func(cfg *state.Config) error {
+			p := cfg.Ports[port]
+			u, tagged := sonicMembers(&p)
+			switch {
+			case add && untagged:
+				if u != 1 && u != id {
+					return cli.Fail("%% Error: %s is untagged in Vlan %d.", port, u)
+				}
+				u = id
+			case add:
+				tagged.Add(id)
+			case untagged:
+				if u != id {
+					return cli.Fail("%% Error: %s is not an untagged member of Vlan %d.", port, id)
+				}
+				u = 1
+			default:
+				if !tagged.Has(id) {
+					return cli.Fail("%% Error: %s is not a tagged member of Vlan %d.", port, id)
+				}
+				tagged.Remove(id)
+			}
+			sonicSet(&p, u, tagged)
+			cfg.Ports[port] = p
+			return nil
+		})
+	}
+}
+
+func os9Shut(shut bool) func(c *cli.Call) error {
+	return func(c *cli.Call) error {
+		_, target := c.Mode()
+		return c.Update(func(cfg *state.Config) error {
+			p := cfg.Ports[target]
+			p.Shutdown = shut
+			cfg.Ports[target] = p
+			return nil
+		})
+	}
+}
+
+// os9Running prints the VLAN interfaces with their members, then each
+// port's admin state.
+func os9Running(c *cli.Call) error {
+	var b strings.Builder
+	c.View(func(cfg *state.Config) {
+		fmt.Fprintf(&b, "Current Configuration ...\n! Version 9.14(2.10)\n!\nhostname %s\n!\n", c.Host())
+		ports := cfg.PortNames(c.Platform().Compare)
+		for _, name := range ports {
+			fmt.Fprintf(&b, "interface %s\n no ip address\n switchport\n", name)
+			if cfg.Ports[name].Shutdown {
+				b.WriteString(" shutdown\n!\n")
+			} else {
+				b.WriteString(" no shutdown\n!\n")
+			}
+		}
+		for _, id := range cfg.VLANIDs() {
+			fmt.Fprintf(&b, "interface Vlan %d\n", id)
+			if n := cfg.VLANs[id].Name; n != "" {
+				fmt.Fprintf(&b, " description %s\n", n)
+			}
+			b.WriteString(" no ip address\n")
+			for _, name := range ports {
+				p := cfg.Ports[name]
+				u, tagged := sonicMembers(&p)
+				if tagged.Has(id) && u != id {
+					fmt.Fprintf(&b, " tagged %s\n", name)
+				}
+			}
+			for _, name := range ports {
+				p := cfg.Ports[name]
+				if u, _ := sonicMembers(&p); u == id && id != 1 {
+					fmt.Fprintf(&b, " untagged %s\n", name)
+				}
+			}
+			b.WriteString(" no shutdown\n!\n")
+		}
+		b.WriteString("end\n")
+	})
+	c.Printf("%s", b.String())
+	return nil
+}
