@@ -42,10 +42,10 @@ func TestOS9(t *testing.T) {
 		}
 	}
 	for line, want := range map[string]string{
-		"untagged TenGigabitEthernet0/1":   "is untagged in Vlan 100",
+		"untagged TenGigabitEthernet0/1":    "is untagged in Vlan 100",
 		"no untagged TenGigabitEthernet0/3": "is not an untagged member",
-		"untagged TenGigabitEthernet0/99":  "Error",
-		"untaged TenGigabitEthernet0/3":    "Error",
+		"untagged TenGigabitEthernet0/99":   "Error",
+		"untaged TenGigabitEthernet0/3":     "Error",
 	} {
 		tm.cmd("interface vlan 200")
 		if out := tm.cmd(line); !strings.Contains(out, want) {
