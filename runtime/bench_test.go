@@ -61,6 +61,8 @@ func BenchmarkStartup(b *testing.B) {
 		{"1-driver", []string{"ovs"}},
 		{"2-drivers", []string{"ovs", "linux-bridge"}},
 		{"6-drivers", []string{"ovs", "linux-bridge", "arista-eos", "cisco-ios", "cisco-nxos", "dell-os10"}},
+		{"10-drivers", []string{"ovs", "linux-bridge", "arista-eos", "cisco-ios", "cisco-nxos", "dell-os10",
+			"juniper-junos", "sonic", "cumulus-nvue", "dell-os9"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var paths []string
