@@ -164,6 +164,35 @@ func scenarios() []scenario {
 			}
 			return nil
 		}},
+		{"invalid values are refused before any I/O", []string{set}, func(k *kit) error {
+			p := k.ports[0]
+			desc := access(p, v1, v1)
+			desc.Config.Description = "tenant\nreload"
+			bad := []struct {
+				what string
+				req  abi.SetPortRequest
+			}{
+				{"access VLAN 0", access(p, 0)},
+				{"access VLAN 4095", access(p, 4095)},
+				{"access VLAN 5000", access(p, 5000)},
+				{"native VLAN -1", trunk(p, abi.ModeTrunk, -1, []int{v2})},
+				{"allowed VLAN 0", trunk(p, abi.ModeTrunk, v1, []int{0, v2})},
+				{"allowed VLAN 4096", trunk(p, abi.ModeTrunk, v1, []int{v2, 4096})},
+				{"mode \"bridge\"", trunk(p, "bridge", v1, nil)},
+				{"a VLAN to create numbered 0", access(p, v1, 0)},
+				{"a description with a newline", desc},
+			}
+			var errs []error
+			for _, b := range bad {
+				if err := k.fails(set, b.req, "invalid"); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %v", b.what, err))
+				}
+			}
+			if n := k.dev.Accepted(); n != 0 {
+				errs = append(errs, fmt.Errorf("the device accepted %d connections for refused requests", n))
+			}
+			return errors.Join(errs...)
+		}},
 		{"dry run sends nothing", []string{set}, func(k *kit) error {
 			p := k.ports[0]
 			req := access(p, v2, v2)
