@@ -99,6 +99,9 @@ func RunKit(ctx context.Context, o KitOptions) ([]Outcome, error) {
 	if len(ports) < 6 {
 		return nil, fault.New(fault.Invalid, "platform %s has %d ports; the kit needs 6", o.Platform, len(ports))
 	}
+	if o.Only != "" && !slices.ContainsFunc(Scenarios(), func(s string) bool { return strings.Contains(s, o.Only) }) {
+		return nil, fault.New(fault.Invalid, "no scenario's name contains %q; the scenarios are: %s", o.Only, strings.Join(Scenarios(), "; "))
+	}
 	var out []Outcome
 	for i, sc := range scenarios() {
 		if o.Only != "" && !strings.Contains(sc.name, o.Only) {
@@ -260,6 +263,26 @@ func (k *kit) carries(name string, untagged int, tagged []int) error {
 func (k *kit) hasVLAN(v int, want bool) error {
 	if _, ok := k.dev.State().Running.VLANs[v]; ok != want {
 		return fmt.Errorf("VLAN %d exists on the device: %v, want %v", v, ok, want)
+	}
+	return nil
+}
+
+// readMatches checks that read_port reports a port as the device has it.
+func (k *kit) readMatches(name string) error {
+	var st abi.PortState
+	if err := k.do(k.deadline, abi.OpReadPort, abi.ReadPortRequest{Port: name}, &st); err != nil {
+		return err
+	}
+	dp := k.port(name)
+	want := abi.PortState{Port: name, Exists: true, Enabled: !dp.Shutdown, Description: dp.Description}
+	if dp.Mode == state.Trunk {
+		want.Mode, want.NativeVLAN, want.AllowedVLANs = abi.ModeTrunk, dp.Untagged(), dp.Tagged().IDs()
+	} else {
+		want.Mode, want.NativeVLAN = abi.ModeAccess, dp.AccessVLAN
+	}
+	if st.Port != want.Port || !st.Exists || st.Enabled != want.Enabled || st.Mode != want.Mode || st.NativeVLAN != want.NativeVLAN ||
+		fmt.Sprint(st.AllowedVLANs) != fmt.Sprint(want.AllowedVLANs) || st.Description != want.Description {
+		return fmt.Errorf("read_port %s gave %+v, the device has %+v", name, st, want)
 	}
 	return nil
 }

@@ -127,25 +127,18 @@ func scenarios() []scenario {
 				func() error { n.Force = true; _, err := k.change(del, n, true); return err },
 				func() error { return k.hasVLAN(v4, false) })
 		}},
-		{"read_port matches the device", []string{set, read}, func(k *kit) error {
-			p := k.ports[1]
-			req := trunk(p, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3)
+		{"read_port matches the device", []string{set, reset, read}, func(k *kit) error {
+			tp, ap, sp := k.ports[1], k.ports[0], k.ports[2]
+			req := trunk(tp, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3)
 			req.Config.Description = "kit trunk"
-			if _, err := k.change(set, req, true); err != nil {
-				return err
-			}
-			var st abi.PortState
-			if err := k.do(k.deadline, read, abi.ReadPortRequest{Port: p}, &st); err != nil {
-				return err
-			}
-			dp := k.port(p)
-			want := abi.PortState{Port: p, Exists: true, Enabled: !dp.Shutdown, Mode: abi.ModeTrunk, NativeVLAN: dp.Untagged(),
-				AllowedVLANs: dp.Tagged().IDs(), Description: dp.Description}
-			if st.Port != want.Port || !st.Exists || st.Enabled != want.Enabled || st.Mode != want.Mode || st.NativeVLAN != want.NativeVLAN ||
-				fmt.Sprint(st.AllowedVLANs) != fmt.Sprint(want.AllowedVLANs) || st.Description != want.Description {
-				return fmt.Errorf("read_port gave %+v, the device has %+v", st, want)
-			}
-			return nil
+			return steps(
+				func() error { _, err := k.change(set, req, true); return err },
+				func() error { return k.readMatches(tp) },
+				func() error { _, err := k.change(set, access(ap, v2, v2), true); return err },
+				func() error { return k.readMatches(ap) },
+				func() error { _, err := k.change(set, access(sp, v3, v3), true); return err },
+				func() error { _, err := k.change(reset, abi.ResetPortRequest{Port: sp}, true); return err },
+				func() error { return k.readMatches(sp) })
 		}},
 		{"a device error surfaces as an error", []string{set}, func(k *kit) error {
 			n := len(k.dev.ConfigCommands())
@@ -208,6 +201,38 @@ func scenarios() []scenario {
 				},
 				func() error { return k.noConfigSince(0) },
 				func() error { return k.hasVLAN(v2, false) })
+		}},
+		{"dry run of reset and VLAN changes sends nothing", []string{set, reset, add, del}, func(k *kit) error {
+			p := k.ports[0]
+			if _, err := k.change(set, access(p, v1, v1), true); err != nil {
+				return err
+			}
+			before, n := k.dev.State().Running, len(k.dev.ConfigCommands())
+			dry := []struct {
+				op  string
+				req any
+			}{
+				{reset, abi.ResetPortRequest{Port: p, IdleVLAN: v2, DryRun: true}},
+				{reset, abi.ResetPortRequest{Port: p, DryRun: true}},
+				{add, abi.NetworkRequest{Network: abi.Network{VLAN: v4}, DryRun: true}},
+				{del, abi.NetworkRequest{Network: abi.Network{VLAN: v1}, Force: true, DryRun: true}},
+			}
+			for _, d := range dry {
+				res, err := k.change(d.op, d.req, true)
+				if err != nil {
+					return fmt.Errorf("dry run: %v", err)
+				}
+				if len(res.Commands) == 0 {
+					return fmt.Errorf("a dry run of %s returned no commands", d.op)
+				}
+			}
+			if err := k.noConfigSince(n); err != nil {
+				return err
+			}
+			if after := k.dev.State().Running; fmt.Sprint(after) != fmt.Sprint(before) {
+				return fmt.Errorf("dry runs changed the device:\n before %+v\n after  %+v", before, after)
+			}
+			return nil
 		}},
 		{"save", []string{set, save}, func(k *kit) error {
 			p := k.ports[0]
