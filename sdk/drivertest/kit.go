@@ -196,14 +196,22 @@ func (k *kit) do(d time.Duration, op string, req, resp any) error {
 	return nil
 }
 
-// change runs a changing op and checks whether it reported a change.
+// change runs a changing op and checks whether it reported a change; when
+// it must not change anything, it also checks that no configuration line
+// reached the device.
 func (k *kit) change(op string, req any, wantChanged bool) (abi.Result, error) {
 	var res abi.Result
+	n := len(k.dev.ConfigCommands())
 	if err := k.do(k.deadline, op, req, &res); err != nil {
 		return res, fmt.Errorf("%s: %v", op, err)
 	}
 	if res.Changed != wantChanged {
 		return res, fmt.Errorf("%s reported changed=%v, want %v (commands %q)", op, res.Changed, wantChanged, res.Commands)
+	}
+	if !wantChanged {
+		if err := k.noConfigSince(n); err != nil {
+			return res, fmt.Errorf("%s reported no change, but %v", op, err)
+		}
 	}
 	return res, nil
 }
