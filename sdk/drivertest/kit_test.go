@@ -70,3 +70,27 @@ func TestKitCatchesADryRunThatConfigures(t *testing.T) {
 		}
 	}
 }
+
+// TestKitCatchesADriverDeafToErrors runs the kit on a driver whose error
+// pattern matches nothing the switch prints: the configuration-lock
+// scenario must fail (the lock is not reported as busy), while an ordinary
+// attach passes. The absent-port scenario passes: sdk/cli reads the port
+// before configuring it and finds nothing, without an error pattern.
+func TestKitCatchesADriverDeafToErrors(t *testing.T) {
+	wasm := wasmbuild.Build(t, "testdata/drivers/deaf-eos", "deaf-eos")
+	for _, c := range []struct{ only, status, msg string }{
+		{"attach access", "pass", ""},
+		{"a device error surfaces", "pass", ""},
+		{"fault: configuration locked", "fail", "want busy"},
+	} {
+		out, err := drivertest.RunKit(context.Background(), drivertest.KitOptions{
+			Driver: wasm, Platform: "arista-eos", CacheDir: wasmbuild.CacheDir(t), Only: c.only,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != 1 || out[0].Status != c.status || !strings.Contains(out[0].Message, c.msg) {
+			t.Errorf("%s: want %s with %q:\n%s", c.only, c.status, c.msg, drivertest.FormatOutcomes(out))
+		}
+	}
+}
