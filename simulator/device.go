@@ -74,6 +74,11 @@ type Fault struct {
 	// open session neither reads input nor writes output, until the fault
 	// is cleared.
 	Hang bool
+	// RejectConfigLine refuses the Nth line typed in a configuration mode
+	// (1 = the next one) with the platform's invalid-input error, as if the
+	// device did not accept it; the line changes nothing and the session
+	// stays open. Lines are counted from the SetFault call; 0 turns it off.
+	RejectConfigLine int
 	// LineDelay delays every line of output by this long.
 	LineDelay time.Duration
 	// SaveError makes saving fail with the platform's error text.
@@ -111,6 +116,7 @@ type Device struct {
 	fault       Fault
 	faultCh     chan struct{} // closed and replaced whenever fault changes
 	configLines int
+	rejectLines int
 	commands    []Command
 	conns       map[net.Conn]struct{}
 	nextConn    int
@@ -247,7 +253,7 @@ func (d *Device) SetFault(f Fault) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.fault = f
-	d.configLines = 0
+	d.configLines, d.rejectLines = 0, 0
 	close(d.faultCh)
 	d.faultCh = make(chan struct{})
 }
@@ -304,6 +310,18 @@ func (d *Device) ConfigLine() bool {
 	}
 	d.configLines++
 	return d.configLines == d.fault.DropAtConfigLine
+}
+
+// RejectConfigLine implements cli.LineRejecter: it counts configuration
+// lines and reports when the reject fault fires.
+func (d *Device) RejectConfigLine() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.fault.RejectConfigLine <= 0 {
+		return false
+	}
+	d.rejectLines++
+	return d.rejectLines == d.fault.RejectConfigLine
 }
 
 // Record implements cli.Env.

@@ -72,8 +72,8 @@ func TestKitCatchesADryRunThatConfigures(t *testing.T) {
 }
 
 // TestKitCatchesADriverDeafToErrors runs the kit on a driver whose error
-// pattern matches nothing the switch prints: the configuration-lock
-// scenario must fail (the lock is not reported as busy), while an ordinary
+// pattern matches nothing the switch prints: the rejected-line and
+// configuration-lock scenarios must fail, while an ordinary
 // attach passes. The absent-port scenario passes: sdk/cli reads the port
 // before configuring it and finds nothing, without an error pattern.
 func TestKitCatchesADriverDeafToErrors(t *testing.T) {
@@ -81,6 +81,7 @@ func TestKitCatchesADriverDeafToErrors(t *testing.T) {
 	for _, c := range []struct{ only, status, msg string }{
 		{"attach access", "pass", ""},
 		{"a device error surfaces", "pass", ""},
+		{"a rejected configuration line", "fail", "set_port succeeded although the device refused"},
 		{"fault: configuration locked", "fail", "want busy"},
 	} {
 		out, err := drivertest.RunKit(context.Background(), drivertest.KitOptions{

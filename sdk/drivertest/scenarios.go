@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/fault"
 	"github.com/openmercury/mercury/simulator"
 )
 
@@ -145,6 +146,36 @@ func scenarios() []scenario {
 			return steps(
 				func() error { return k.fails(set, access(k.absent, v1), "not_found", "device") },
 				func() error { return k.noConfigSince(n) })
+		}},
+		{"a rejected configuration line surfaces as an error", []string{set}, func(k *kit) error {
+			p := k.ports[3]
+			if _, err := k.change(set, access(p, v1, v1), true); err != nil {
+				return fmt.Errorf("before the fault: %v", err)
+			}
+			n := len(k.dev.Commands())
+			k.dev.SetFault(simulator.Fault{RejectConfigLine: 2})
+			err := k.do(k.deadline, set, trunk(p, abi.ModeTrunk, v2, []int{v3}, v2, v3), nil)
+			k.dev.SetFault(simulator.Fault{})
+			var refused string
+			for _, c := range k.dev.Commands()[n:] {
+				if c.Error != "" {
+					refused = c.Line
+					break
+				}
+			}
+			switch {
+			case refused == "":
+				return fmt.Errorf("the device refused no line: the driver sent fewer than 2 configuration lines (%v)", err)
+			case err == nil:
+				return fmt.Errorf("set_port succeeded although the device refused %q", refused)
+			case fault.KindOf(err).String() != "device":
+				return fmt.Errorf("set_port failed with kind %s (%v), want device", fault.KindOf(err), err)
+			case !strings.Contains(err.Error(), k.dev.Name()) || !strings.Contains(err.Error(), refused):
+				return fmt.Errorf("the error %q does not name the device %s and the refused line %q", err, k.dev.Name(), refused)
+			}
+			return steps(
+				func() error { _, err := k.change(set, access(p, v3, v3), true); return err },
+				func() error { return k.isAccess(p, v3) })
 		}},
 		{"invalid input is refused before any I/O", []string{set}, func(k *kit) error {
 			for _, bad := range []string{k.ports[0] + "\nreload", k.ports[0] + "; reload", k.ports[0] + " | include x", "\x1b[A" + k.ports[0]} {

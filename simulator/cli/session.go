@@ -34,6 +34,14 @@ type Env interface {
 	Record(Record)
 }
 
+// LineRejecter is an Env that can refuse a configuration line (the
+// rejected-line fault). An Env without it accepts every line it can parse.
+type LineRejecter interface {
+	// RejectConfigLine is called for each line typed in a configuration
+	// mode, before it runs; true means refuse it as invalid input.
+	RejectConfigLine() bool
+}
+
 // Record is one line a session received, for the device's command log.
 // Secrets typed at a password prompt are never recorded.
 type Record struct {
@@ -258,6 +266,13 @@ func (s *Session) handle(line string, promptLen int) error {
 		rec.Error = "connection dropped"
 		s.env.Record(rec)
 		return ErrDropped
+	}
+	if r, ok := s.env.(LineRejecter); ok && mode.Config && r.RejectConfigLine() {
+		errText := s.failText(failure{at: 0, kind: FailInvalid}, tokenize(line), line, promptLen)
+		rec.Error = errText
+		s.refused = true
+		s.env.Record(rec)
+		return s.emit(errText + "\n")
 	}
 	out, errText, err := s.run(line, promptLen)
 	rec.Error = errText
