@@ -172,6 +172,7 @@ type kit struct {
 	deadline, faultDeadline time.Duration
 	ports                   []string // ports the device has
 	absent                  string   // a port name of the platform the device lacks
+	lastErr                 error    // the error the last fails call met
 }
 
 // do runs op with req under deadline d and decodes the reply into resp.
@@ -220,6 +221,7 @@ func (k *kit) change(op string, req any, wantChanged bool) (abi.Result, error) {
 // kinds.
 func (k *kit) fails(op string, req any, kinds ...string) error {
 	err := k.do(k.faultDeadline, op, req, nil)
+	k.lastErr = err
 	if err == nil {
 		return fmt.Errorf("%s succeeded, want an error of kind %s", op, strings.Join(kinds, " or "))
 	}

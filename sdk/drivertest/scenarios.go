@@ -361,6 +361,9 @@ func faultScenario(name string, f simulator.Fault, warm bool, op string, kinds .
 		if err != nil {
 			return fmt.Errorf("with the fault: %v", err)
 		}
+		if msg := k.lastErr.Error(); !strings.Contains(msg, k.dev.Name()) {
+			return fmt.Errorf("with the fault, the error %q does not name the device %s", msg, k.dev.Name())
+		}
 		if took > k.faultDeadline+2*time.Second {
 			return fmt.Errorf("with the fault, %s returned after %v: the %v deadline was not kept", op, took.Round(time.Millisecond), k.faultDeadline)
 		}
