@@ -158,7 +158,7 @@ func runScenario(ctx context.Context, sim *simulator.Server, eng *mruntime.Engin
 	pool := ssh.NewPool(ssh.Options{DialTimeout: o.FaultDeadline, ResetTimeout: 2 * time.Second, AuthHoldoff: -1})
 	defer pool.Close()
 	k := &kit{ctx: ctx, eng: eng, driver: name, dev: dev, dialer: PoolDialer{Pool: pool, Target: tgt},
-		deadline: o.Deadline, faultDeadline: o.FaultDeadline, ports: ports[:4], absent: ports[len(ports)-1]}
+		deadline: o.Deadline, faultDeadline: o.FaultDeadline, ports: ports[:4], absent: ports[len(ports)-1], ops: desc.Operations}
 	return sc.run(k)
 }
 
@@ -173,6 +173,7 @@ type kit struct {
 	ports                   []string // ports the device has
 	absent                  string   // a port name of the platform the device lacks
 	lastErr                 error    // the error the last fails call met
+	ops                     []string // the operations the driver describes
 }
 
 // do runs op with req under deadline d and decodes the reply into resp.

@@ -3,6 +3,7 @@ package drivertest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,7 +68,11 @@ func scenarios() []scenario {
 					_, err := k.change(set, trunk(p, abi.ModeHybrid, v2, []int{v3}, v2, v3), true)
 					return err
 				},
-				func() error { return k.carries(p, v2, []int{v3}) })
+				func() error { return k.carries(p, v2, []int{v3}) },
+				func() error {
+					_, err := k.change(set, trunk(p, abi.ModeHybrid, v2, []int{v3}, v2, v3), false)
+					return err
+				})
 		}},
 		{"detach one VLAN from a trunk", []string{set}, func(k *kit) error {
 			p := k.ports[1]
@@ -182,6 +187,19 @@ func scenarios() []scenario {
 				if err := k.fails(set, access(bad, v1), "invalid"); err != nil {
 					return fmt.Errorf("port %q: %v", bad, err)
 				}
+				// Every other operation naming a port refuses it too.
+				for op, req := range map[string]any{
+					reset:        abi.ResetPortRequest{Port: bad, IdleVLAN: v1},
+					read:         abi.ReadPortRequest{Port: bad},
+					abi.OpLAGSet: abi.LAGSetRequest{LAG: abi.LAG{Name: "kit-bond", Mode: abi.LAGLACP, Members: []string{k.ports[1], bad}}, Config: access("", v1).Config},
+				} {
+					if !slices.Contains(k.ops, op) {
+						continue
+					}
+					if err := k.fails(op, req, "invalid"); err != nil {
+						return fmt.Errorf("port %q: %v", bad, err)
+					}
+				}
 			}
 			if n := k.dev.Accepted(); n != 0 {
 				return fmt.Errorf("the device accepted %d connections for refused requests", n)
@@ -209,6 +227,25 @@ func scenarios() []scenario {
 			var errs []error
 			for _, b := range bad {
 				if err := k.fails(set, b.req, "invalid"); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %v", b.what, err))
+				}
+			}
+			others := []struct {
+				what, op string
+				req      any
+			}{
+				{"reset to idle VLAN 4095", reset, abi.ResetPortRequest{Port: p, IdleVLAN: 4095}},
+				{"add VLAN 0", add, abi.NetworkRequest{Network: abi.Network{VLAN: 0}}},
+				{"add VLAN 4095", add, abi.NetworkRequest{Network: abi.Network{VLAN: 4095}}},
+				{"add a VLAN named with a newline", add, abi.NetworkRequest{Network: abi.Network{VLAN: v4, Name: "kit\nreload"}}},
+				{"add VNI 16777216", add, abi.NetworkRequest{Network: abi.Network{VLAN: v4, VNI: 1 << 24}}},
+				{"delete VLAN 5000", del, abi.NetworkRequest{Network: abi.Network{VLAN: 5000}, Force: true}},
+			}
+			for _, b := range others {
+				if !slices.Contains(k.ops, b.op) {
+					continue
+				}
+				if err := k.fails(b.op, b.req, "invalid"); err != nil {
 					errs = append(errs, fmt.Errorf("%s: %v", b.what, err))
 				}
 			}
@@ -372,6 +409,14 @@ func faultScenario(name string, f simulator.Fault, warm bool, op string, kinds .
 		}
 		if err := k.isAccess(p, v3); err != nil {
 			return fmt.Errorf("after the fault was cleared: %v", err)
+		}
+		if op == abi.OpSave {
+			if _, err := k.change(op, req, true); err != nil {
+				return fmt.Errorf("after the fault was cleared: %v", err)
+			}
+			if st := k.dev.State(); st.Startup.Ports[p].AccessVLAN != v3 {
+				return fmt.Errorf("after the fault was cleared, save left %s on VLAN %d in the startup configuration, want %d", p, st.Startup.Ports[p].AccessVLAN, v3)
+			}
 		}
 		return nil
 	}}
