@@ -150,6 +150,26 @@ func scenarios() []scenario {
 			n := len(k.dev.ConfigCommands())
 			return steps(
 				func() error { return k.fails(set, access(k.absent, v1), "not_found", "device") },
+				func() error {
+					if slices.Contains(k.ops, reset) {
+						return k.fails(reset, abi.ResetPortRequest{Port: k.absent, IdleVLAN: v1}, "not_found", "device")
+					}
+					return nil
+				},
+				func() error {
+					// read_port answers for a port the device lacks: exists false.
+					if !slices.Contains(k.ops, read) {
+						return nil
+					}
+					var st abi.PortState
+					if err := k.do(k.deadline, read, abi.ReadPortRequest{Port: k.absent}, &st); err != nil {
+						return fmt.Errorf("read_port of %s, which the device lacks: %v; want exists false", k.absent, err)
+					}
+					if st.Exists {
+						return fmt.Errorf("read_port says %s exists; the device has no such port", k.absent)
+					}
+					return nil
+				},
 				func() error { return k.noConfigSince(n) })
 		}},
 		{"a rejected configuration line surfaces as an error", []string{set}, func(k *kit) error {
