@@ -351,6 +351,19 @@ func scenarios() []scenario {
 				},
 				func() error { _, err := k.change(abi.OpLAGSet, req, false); return err },
 				func() error {
+					// A member of one port-channel cannot join another.
+					other := req
+					other.LAG = abi.LAG{Name: "kit-other", Mode: abi.LAGLACP, Members: []string{m2, k.ports[3]}}
+					n := len(k.dev.ConfigCommands())
+					if err := k.fails(abi.OpLAGSet, other, "conflict"); err != nil {
+						return fmt.Errorf("%s, already in port-channel %d, into another: %v", m2, number, err)
+					}
+					if got := len(k.dev.State().Running.LAGs); got != 1 {
+						return fmt.Errorf("%d port-channels after the refused lag_set, want 1", got)
+					}
+					return k.noConfigSince(n)
+				},
+				func() error {
 					_, err := k.change(abi.OpLAGDelete, abi.LAGDeleteRequest{LAG: abi.LAG{Name: "kit-bond"}, IdleVLAN: v3}, true)
 					return err
 				},
