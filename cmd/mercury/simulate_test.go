@@ -124,7 +124,7 @@ func login(t *testing.T, d inventory.Device) {
 
 func TestSimulateBadDevices(t *testing.T) {
 	for _, tt := range []struct{ spec, want string }{
-		{"juniper-junos", `no simulated platform "juniper-junos"`},
+		{"nokia-srl", `no simulated platform "nokia-srl"`},
 		{"arista-eos=0", "the count must be a number from 1 to 500"},
 		{"arista-eos=x", "the count must be a number from 1 to 500"},
 		{"arista-eos,arista-eos=2", "listed twice"},

@@ -78,7 +78,7 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	var lines []string
 	for _, nw := range r.CreateVLANs {
 		if _, ok := run.VLANs[nw.VLAN]; !ok {
-			l, err := render(t.CreateVLAN, vars{"vlan": strconv.Itoa(nw.VLAN), "name": nw.Name})
+			l, err := render(t.CreateVLAN, vars{"vlan": strconv.Itoa(nw.VLAN), "name": d.vlanName(nw)})
 			if err != nil {
 				return sdk.Result{}, err
 			}
@@ -91,7 +91,7 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	}
 	cfg := r.Config
 	cfg.Description = r.LAG.Name
-	own, err := d.portLines(cur, desired{cfg: cfg})
+	own, err := d.portLines(ifName, cur, desired{cfg: cfg})
 	if err != nil {
 		return sdk.Result{}, err
 	}
@@ -146,7 +146,7 @@ func (d *driver) lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, erro
 	}
 	var lines []string
 	for _, m := range d.members(run, lagIfName(d.sw, n)) {
-		idle, err := d.portLines(run.Ports[m], want)
+		idle, err := d.portLines(m, run.Ports[m], want)
 		if err != nil {
 			return sdk.Result{}, err
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/openmercury/mercury/sdk"
 )
@@ -34,7 +35,15 @@ type Platform struct {
 	ConfigLeave string
 	// Commit lines are sent in configuration mode after a block, for OSes
 	// whose changes take effect only then; nil for OSes that apply each line.
-	Commit []string
+	// A commit refused as busy (a Busy line: another session holds the
+	// configuration database) is retried CommitRetries times, CommitBackoff
+	// apart, before the operation fails with kind "busy". CommitSaves says
+	// a commit also persists the configuration (Junos): results then say
+	// saved.
+	Commit        []string
+	CommitRetries int
+	CommitBackoff time.Duration
+	CommitSaves   bool
 	// Save writes the running configuration to the startup configuration;
 	// SaveOK, when set, must appear in its output.
 	Save   []string

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/openmercury/mercury/sdk"
@@ -29,6 +31,7 @@ func (c *CLI) Platform() Platform { return c.c.p }
 // privileged prompt between calls.
 type Session struct {
 	c      *compiled
+	h      sdk.Host
 	s      sdk.Session
 	prompt string // the last prompt seen
 }
@@ -42,7 +45,7 @@ func (c *CLI) Open(h sdk.Host) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{c: c.c, s: raw}
+	s := &Session{c: c.c, h: h, s: raw}
 	if err := s.start(); err != nil {
 		raw.Close()
 		return nil, err
@@ -141,13 +144,38 @@ func (s *Session) Configure(lines []string) error {
 	if s.c.config != nil && !s.c.config.MatchString(s.prompt) {
 		return sdk.DeviceError("%q did not enter configuration mode (prompt %q)", s.c.p.ConfigEnter, strings.TrimSpace(s.prompt))
 	}
-	for _, l := range append(append([]string(nil), lines...), s.c.p.Commit...) {
+	for _, l := range lines {
 		if _, err := s.Command(l); err != nil {
 			s.leave()
 			return err
 		}
 	}
+	if err := s.commit(); err != nil {
+		s.leave()
+		return err
+	}
 	return s.leave()
+}
+
+// commit runs the platform's commit lines, retrying a commit the device
+// refuses as busy.
+func (s *Session) commit() error {
+	for _, l := range s.c.p.Commit {
+		for try := 0; ; try++ {
+			_, err := s.Command(l)
+			if err == nil {
+				break
+			}
+			if kindOf(err, "") != "busy" || try >= s.c.p.CommitRetries {
+				return err
+			}
+			s.h.Log(slog.LevelWarn, fmt.Sprintf("%q refused as busy (attempt %d of %d); retrying: %v", l, try+1, s.c.p.CommitRetries+1, err))
+			if err := s.h.Sleep(s.c.p.CommitBackoff); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // leave returns from configuration mode to the privileged prompt.

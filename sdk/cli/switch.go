@@ -61,6 +61,10 @@ type Templates struct {
 	// MapVNI and UnmapVNI map and unmap VLAN {vlan} to VXLAN {vni};
 	// without MapVNI the driver supports VLAN networks only.
 	MapVNI, UnmapVNI []string
+	// VLANName formats the name of a VLAN created without one ("vlan%d");
+	// "" creates it unnamed. DeleteVLAN and UnmapVNI may name {name}: the
+	// VLAN's name as the device shows it.
+	VLANName string
 	// DefaultVLAN is the access VLAN a port shut by reset_port returns to
 	// (the OS's factory default); 0 means 1.
 	DefaultVLAN int
@@ -113,6 +117,16 @@ type driver struct {
 
 // vars holds a template's placeholder values.
 type vars map[string]string
+
+// vlanName is the name to create a VLAN with: the request's, else
+// Templates.VLANName filled with its ID (for OSes whose VLANs must have a
+// name, such as Junos), else none.
+func (d *driver) vlanName(n sdk.Network) string {
+	if n.Name != "" || d.sw.Templates.VLANName == "" {
+		return n.Name
+	}
+	return fmt.Sprintf(d.sw.Templates.VLANName, n.VLAN)
+}
 
 // render fills templates, leaving out a line whose placeholder has no
 // value, and refuses a value that could carry more than one command.
@@ -243,13 +257,13 @@ func (d *driver) converge(h sdk.Host, port string, want desired, create []sdk.Ne
 		if _, ok := run.VLANs[n.VLAN]; ok {
 			continue
 		}
-		l, err := render(d.sw.Templates.CreateVLAN, vars{"vlan": strconv.Itoa(n.VLAN), "name": n.Name})
+		l, err := render(d.sw.Templates.CreateVLAN, vars{"vlan": strconv.Itoa(n.VLAN), "name": d.vlanName(n)})
 		if err != nil {
 			return sdk.Result{}, err
 		}
 		lines = append(lines, l...)
 	}
-	portChanges, err := d.portLines(cur, want)
+	portChanges, err := d.portLines(port, cur, want)
 	if err != nil {
 		return sdk.Result{}, err
 	}
@@ -273,7 +287,7 @@ func (d *driver) apply(s *Session, lines []string, dryRun bool) (sdk.Result, err
 			return sdk.Result{}, err
 		}
 	}
-	return sdk.Result{Changed: true, Commands: lines}, nil
+	return sdk.Result{Changed: true, Commands: lines, Saved: !dryRun && d.sw.Platform.CommitSaves}, nil
 }
 
 // desired is a port's wanted state: a PortConfig, or shut down.
@@ -282,8 +296,9 @@ type desired struct {
 	shutdown bool
 }
 
-// portLines returns the lines that take cur to want, none when it matches.
-func (d *driver) portLines(cur sdk.PortState, want desired) ([]string, error) {
+// portLines returns the lines that take port from cur to want, none when
+// it matches. Every template may name {port}.
+func (d *driver) portLines(port string, cur sdk.PortState, want desired) ([]string, error) {
 	t := d.sw.Templates
 	cfg := want.cfg
 	if want.shutdown {
@@ -291,39 +306,56 @@ func (d *driver) portLines(cur sdk.PortState, want desired) ([]string, error) {
 		// the OS's default VLAN, so nothing it carried survives a reset.
 		cfg = sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: d.defaultVLAN()}
 	}
-	var lines []string
+	var out lines
 	switch cfg.Mode {
 	case sdk.ModeAccess:
 		if cur.Mode != sdk.ModeAccess || cur.NativeVLAN != cfg.NativeVLAN {
-			l, err := render(t.Access, vars{"vlan": strconv.Itoa(cfg.NativeVLAN)})
-			if err != nil {
-				return nil, err
-			}
-			lines = append(lines, l...)
+			out.add(t.Access, vars{"port": port, "vlan": strconv.Itoa(cfg.NativeVLAN)})
 		}
 	case sdk.ModeTrunk, sdk.ModeHybrid:
-		l, err := d.trunkLines(cur, cfg)
-		if err != nil {
-			return nil, err
-		}
-		lines = append(lines, l...)
+		d.trunkLines(&out, port, cur, cfg)
 	default:
 		return nil, sdk.Invalid("mode %q is not access, trunk or hybrid", cfg.Mode)
 	}
 	if cfg.Description != "" && cfg.Description != cur.Description {
-		l, err := render([]string{t.Description}, vars{"text": cfg.Description})
-		if err != nil {
-			return nil, err
-		}
-		lines = append(lines, l...)
+		out.add([]string{t.Description}, vars{"port": port, "text": cfg.Description})
 	}
 	switch {
 	case want.shutdown && cur.Enabled:
-		lines = append(lines, t.Disable)
+		out.add([]string{t.Disable}, vars{"port": port})
 	case !want.shutdown && !cur.Enabled:
-		lines = append(lines, t.Enable)
+		out.add([]string{t.Enable}, vars{"port": port})
 	}
-	return lines, nil
+	return out.l, out.err
+}
+
+// lines collects rendered template lines and the first rendering error.
+type lines struct {
+	l   []string
+	err error
+}
+
+func (o *lines) add(tmpl []string, v vars) {
+	if o.err != nil {
+		return
+	}
+	l, err := render(tmpl, v)
+	o.l, o.err = append(o.l, l...), err
+}
+
+// addEach renders tmpl once per VLAN of ids when it names {vlan}, else
+// once with {vlans} as a range list.
+func (o *lines) addEach(tmpl, port string, ids []int) {
+	if len(ids) == 0 || tmpl == "" {
+		return
+	}
+	if strings.Contains(tmpl, "{vlan}") {
+		for _, id := range ids {
+			o.add([]string{tmpl}, vars{"port": port, "vlan": strconv.Itoa(id)})
+		}
+		return
+	}
+	o.add([]string{tmpl}, vars{"port": port, "vlans": FormatVLANs(ids)})
 }
 
 func (d *driver) defaultVLAN() int {
@@ -333,22 +365,24 @@ func (d *driver) defaultVLAN() int {
 	return 1
 }
 
-func (d *driver) trunkLines(cur sdk.PortState, cfg sdk.PortConfig) ([]string, error) {
+func (d *driver) trunkLines(out *lines, port string, cur sdk.PortState, cfg sdk.PortConfig) {
 	t := d.sw.Templates
 	isTrunk := cur.Mode == sdk.ModeTrunk
-	var lines []string
 	if !isTrunk {
-		lines = append(lines, t.Trunk...)
+		out.add(t.Trunk, vars{"port": port})
 	}
 	if !isTrunk || cur.NativeVLAN != cfg.NativeVLAN {
 		if cfg.NativeVLAN != 0 {
-			lines = append(lines, strings.ReplaceAll(t.Native, "{vlan}", strconv.Itoa(cfg.NativeVLAN)))
-		} else if isTrunk || t.NoNative != "" && cur.NativeVLAN != 0 {
-			lines = append(lines, t.NoNative)
+			out.add([]string{t.Native}, vars{"port": port, "vlan": strconv.Itoa(cfg.NativeVLAN)})
+		} else if isTrunk || cur.NativeVLAN != 0 {
+			out.add([]string{t.NoNative}, vars{"port": port})
 		}
 	}
 	wantList := slices.Clone(cfg.AllowedVLANs)
 	curList := slices.Clone(cur.AllowedVLANs)
+	if !isTrunk {
+		curList = nil // a port becoming a trunk starts from no tagged VLANs
+	}
 	if t.NativeInAllowed {
 		if cfg.NativeVLAN != 0 {
 			wantList = append(wantList, cfg.NativeVLAN)
@@ -359,24 +393,21 @@ func (d *driver) trunkLines(cur sdk.PortState, cfg sdk.PortConfig) ([]string, er
 	}
 	wantS, curS := FormatVLANs(wantList), FormatVLANs(curList)
 	if isTrunk && wantS == curS {
-		return slices.DeleteFunc(lines, func(l string) bool { return l == "" }), nil
+		return
 	}
 	if t.Allowed != "" {
 		if wantS == "" {
-			lines = append(lines, t.AllowedNone)
+			out.add([]string{t.AllowedNone}, vars{"port": port})
 		} else {
-			lines = append(lines, strings.ReplaceAll(t.Allowed, "{vlans}", wantS))
+			out.add([]string{t.Allowed}, vars{"port": port, "vlans": wantS})
 		}
-	} else {
-		add, remove := diff(wantList, curList)
-		if s := FormatVLANs(remove); s != "" {
-			lines = append(lines, strings.ReplaceAll(t.AllowedRemove, "{vlans}", s))
-		}
-		if s := FormatVLANs(add); s != "" {
-			lines = append(lines, strings.ReplaceAll(t.AllowedAdd, "{vlans}", s))
-		}
+		return
 	}
-	return slices.DeleteFunc(lines, func(l string) bool { return l == "" }), nil
+	add, remove := diff(wantList, curList)
+	slices.Sort(add)
+	slices.Sort(remove)
+	out.addEach(t.AllowedRemove, port, remove)
+	out.addEach(t.AllowedAdd, port, add)
 }
 
 // diff returns what want has that cur lacks, and what cur has that want lacks.
@@ -415,7 +446,11 @@ func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error
 		return sdk.Result{}, err
 	}
 	defer s.Close()
-	v := vars{"vlan": strconv.Itoa(n.VLAN), "name": n.Name, "vni": strconv.Itoa(n.VNI)}
+	name := d.vlanName(n)
+	if existing, ok := run.VLANs[n.VLAN]; ok && n.Name == "" && existing != "" {
+		name = existing // the VNI map names the VLAN as the device does
+	}
+	v := vars{"vlan": strconv.Itoa(n.VLAN), "name": name, "vni": strconv.Itoa(n.VNI)}
 	var lines []string
 	if name, ok := run.VLANs[n.VLAN]; !ok || (n.Name != "" && n.Name != name) {
 		l, err := render(d.sw.Templates.CreateVLAN, v)
@@ -474,13 +509,13 @@ func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, er
 	}
 	var lines []string
 	if vni := run.VNIs[v]; vni != 0 && len(d.sw.Templates.UnmapVNI) > 0 {
-		l, err := render(d.sw.Templates.UnmapVNI, vars{"vlan": strconv.Itoa(v), "vni": strconv.Itoa(vni)})
+		l, err := render(d.sw.Templates.UnmapVNI, vars{"vlan": strconv.Itoa(v), "vni": strconv.Itoa(vni), "name": run.VLANs[v]})
 		if err != nil {
 			return sdk.Result{}, err
 		}
 		lines = append(lines, l...)
 	}
-	l, err := render(d.sw.Templates.DeleteVLAN, vars{"vlan": strconv.Itoa(v)})
+	l, err := render(d.sw.Templates.DeleteVLAN, vars{"vlan": strconv.Itoa(v), "name": run.VLANs[v]})
 	if err != nil {
 		return sdk.Result{}, err
 	}

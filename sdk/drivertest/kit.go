@@ -125,9 +125,16 @@ func RunKit(ctx context.Context, o KitOptions) ([]Outcome, error) {
 }
 
 // lacks returns the first of ops the driver does not describe; the
-// network type "vxlan" counts as an op, checked against its network types.
+// network type "vxlan" counts as an op, checked against its network types,
+// and "!op" needs the driver not to have op.
 func lacks(d abi.Description, ops []string) string {
 	for _, op := range ops {
+		if without, ok := strings.CutPrefix(op, "!"); ok {
+			if slices.Contains(d.Operations, without) {
+				return "no " + without + " (it has one; the " + without + " scenario applies)"
+			}
+			continue
+		}
 		if op == abi.NetworkVXLAN {
 			if !slices.Contains(d.NetworkTypes, op) {
 				return "VXLAN networks"

@@ -335,6 +335,19 @@ func scenarios() []scenario {
 					return nil
 				})
 		}},
+		{"a change is saved without a save step", []string{set, "!" + save}, func(k *kit) error {
+			// A driver with no save operation must persist each change
+			// itself (Junos commits are persistent) and say so.
+			p := k.ports[0]
+			res, err := k.change(set, access(p, v1, v1), true)
+			if err != nil {
+				return err
+			}
+			if st := k.dev.State(); !res.Saved || st.Startup.Ports[p].AccessVLAN != v1 {
+				return fmt.Errorf("result saved=%v, startup access VLAN of %s %d: a driver without save must persist its changes and say saved", res.Saved, p, st.Startup.Ports[p].AccessVLAN)
+			}
+			return nil
+		}},
 		{"port-channel", []string{abi.OpLAGSet, abi.OpLAGDelete}, func(k *kit) error {
 			m1, m2 := k.ports[1], k.ports[2]
 			req := abi.LAGSetRequest{LAG: abi.LAG{Name: "kit-bond", Mode: abi.LAGLACP, Members: []string{m1, m2}},

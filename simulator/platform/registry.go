@@ -14,15 +14,18 @@ const (
 	CiscoIOS  = "cisco-ios"
 	CiscoNXOS = "cisco-nxos"
 	DellOS10  = "dell-os10"
+	// JuniperJunos is Junos on EX/QFX switches.
+	JuniperJunos = "juniper-junos"
 )
 
 // specs maps each platform name to the function that writes its Spec.
 func specs() map[string]func() cli.Spec {
 	return map[string]func() cli.Spec{
-		AristaEOS: eosSpec,
-		CiscoIOS:  iosSpec,
-		CiscoNXOS: nxosSpec,
-		DellOS10:  os10Spec,
+		AristaEOS:    eosSpec,
+		CiscoIOS:     iosSpec,
+		CiscoNXOS:    nxosSpec,
+		DellOS10:     os10Spec,
+		JuniperJunos: junosSpec,
 	}
 }
 

@@ -119,7 +119,7 @@ func TestReadmeQuickStart(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s\n%s\nfailed: %v", line, out, err)
 		}
-		if strings.Contains(line, "update_port") && !strings.Contains(string(out), `"configured"`) {
+		if strings.Contains(line, "update_port") && !strings.Contains(string(out), `"configured"`) || strings.Contains(line, "attach_port") && !strings.Contains(string(out), "changed  true") {
 			t.Fatalf("%s\n%s\ndid not configure the port", line, out)
 		}
 		t.Logf("%s\n%s", line, out)

@@ -1,0 +1,148 @@
+// Command juniper-junos is Mercury's driver for Juniper EX and QFX switches
+// on Junos (ELS syntax), driven through the Junos CLI on a pooled
+// interactive SSH shell.
+//
+// Changes go into a private candidate ("configure private") and take
+// effect with one "commit", which also makes them persistent: results say
+// saved, and the driver needs no save step. A commit refused because
+// another session holds the configuration database is retried three times,
+// two seconds apart. The configuration is read as set commands ("show
+// configuration ... | display set"); VLANs are named ("vlan100" when the
+// request gives no name) and ports join them by ID.
+//
+// Device options: none. Junos logs users in to operational mode: no enable.
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openmercury/mercury/sdk"
+	"github.com/openmercury/mercury/sdk/cli"
+)
+
+const es = "unit 0 family ethernet-switching"
+
+var junos = &cli.Switch{
+	Info: sdk.Description{
+		Name:        "juniper-junos",
+		Version:     "1.0.0",
+		PortPattern: `(?:ge|xe|et|mge)-\d+/\d+/\d+`,
+		Models:      []string{"Juniper EX2300/EX3400/EX4300 and QFX5100/5120 on Junos 18.4+ (ELS)"},
+		Notes: []string{
+			"changes are committed from a private candidate; a commit is persistent, so results say saved",
+			"a commit refused as 'configuration database locked' is retried 3 times, 2 s apart",
+			"hybrid is a trunk with native-vlan-id; the native VLAN is also a VLAN member",
+			"reset_port with no idle VLAN returns the port to the default VLAN and disables it",
+		},
+	},
+	Platform: cli.Platform{
+		Prompt:        `(?m)^[\w.*-]+@[\w.-]+[>#] ?`, // the user may show masked, when it equals the password
+		ConfigPrompt:  `(?m)^[\w.*-]+@[\w.-]+# ?`,
+		Paging:        []string{"set cli screen-length 0"},
+		More:          `---\(more[^)]*\)---`,
+		ConfigEnter:   "configure private",
+		ConfigLeave:   "exit configuration-mode",
+		Commit:        []string{"commit"},
+		CommitRetries: 3,
+		CommitBackoff: 2 * time.Second,
+		CommitSaves:   true,
+		Errors:        []string{`^syntax error`, `^error:`, `^unknown command`},
+		Busy:          []string{`^error: configuration database locked`},
+		Ignore:        []string{`^warning:`},
+	},
+	ShowPort: "show configuration interfaces {port} | display set",
+	ShowAll:  "show configuration | display set",
+	Parse:    parse,
+	Templates: cli.Templates{
+		Access: []string{
+			"set interfaces {port} " + es + " interface-mode access",
+			"delete interfaces {port} " + es + " vlan members",
+			"set interfaces {port} " + es + " vlan members {vlan}",
+		},
+		Trunk:           []string{"set interfaces {port} " + es + " interface-mode trunk"},
+		Native:          "set interfaces {port} native-vlan-id {vlan}",
+		NoNative:        "delete interfaces {port} native-vlan-id",
+		AllowedAdd:      "set interfaces {port} " + es + " vlan members {vlan}",
+		AllowedRemove:   "delete interfaces {port} " + es + " vlan members {vlan}",
+		NativeInAllowed: true,
+		Description:     `set interfaces {port} description "{text}"`,
+		Enable:          "delete interfaces {port} disable",
+		Disable:         "set interfaces {port} disable",
+		CreateVLAN:      []string{"set vlans {name} vlan-id {vlan}"},
+		VLANName:        "vlan%d",
+		DeleteVLAN:      []string{"delete vlans {name}"},
+		MapVNI:          []string{"set vlans {name} vxlan vni {vni}"},
+		UnmapVNI:        []string{"delete vlans {name} vxlan vni"},
+	},
+}
+
+func init() { sdk.Handle(junos.Driver()) }
+
+func main() {}
+
+// parse reads "display set" output: VLANs with their IDs and VNIs, and
+// each interface's switching lines. A port joins VLANs by ID or by name.
+func parse(text string) (cli.Running, error) {
+	r := cli.Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
+	byName := map[string]int{}
+	members := map[string][]string{}
+	native := map[string]int{}
+	for _, l := range strings.Split(text, "\n") {
+		f := strings.Fields(strings.TrimSpace(l))
+		switch {
+		case len(f) == 5 && f[0] == "set" && f[1] == "vlans" && f[3] == "vlan-id":
+			id, err := strconv.Atoi(f[4])
+			if err != nil {
+				return r, fmt.Errorf("vlan %s: vlan-id %q", f[2], f[4])
+			}
+			r.VLANs[id], byName[f[2]] = f[2], id
+		case len(f) == 6 && f[0] == "set" && f[1] == "vlans" && f[3] == "vxlan" && f[4] == "vni":
+			if vni, err := strconv.Atoi(f[5]); err == nil {
+				r.VNIs[byName[f[2]]] = vni
+			}
+		case len(f) >= 4 && f[0] == "set" && f[1] == "interfaces":
+			name := f[2]
+			p, ok := r.Ports[name]
+			if !ok {
+				p = sdk.PortState{Port: name, Exists: true, Enabled: true, Mode: sdk.ModeAccess}
+			}
+			rest := strings.Join(f[3:], " ")
+			switch {
+			case rest == "disable":
+				p.Enabled = false
+			case strings.HasPrefix(rest, "description "):
+				p.Description = strings.Trim(strings.TrimPrefix(rest, "description "), `"`)
+			case strings.HasPrefix(rest, "native-vlan-id "):
+				native[name], _ = strconv.Atoi(strings.TrimPrefix(rest, "native-vlan-id "))
+			case rest == es+" interface-mode trunk":
+				p.Mode = sdk.ModeTrunk
+			case strings.HasPrefix(rest, es+" vlan members "):
+				members[name] = append(members[name], strings.TrimPrefix(rest, es+" vlan members "))
+			}
+			r.Ports[name] = p
+		}
+	}
+	for name, p := range r.Ports {
+		var ids []int
+		for _, m := range members[name] {
+			id, err := strconv.Atoi(m)
+			if err != nil {
+				id = byName[m]
+			}
+			ids = append(ids, id)
+		}
+		if p.Mode == sdk.ModeAccess {
+			p.NativeVLAN = 1
+			if len(ids) > 0 {
+				p.NativeVLAN = ids[0]
+			}
+		} else {
+			p.NativeVLAN, p.AllowedVLANs = native[name], ids
+		}
+		r.Ports[name] = p
+	}
+	return r, nil
+}
