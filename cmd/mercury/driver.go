@@ -113,8 +113,16 @@ func driverTest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	asJSON := fs.Bool("json", false, "print the outcomes as JSON")
 	only := fs.String("run", "", "run only the scenarios whose names contain this text")
 	cacheDir := fs.String("cache-dir", "", "wazero compile cache directory (default: none, compile in memory)")
+	// Help asked for goes to stdout; help after a usage error, to stderr.
+	helpOut := stderr
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			helpOut = stdout
+		}
+	}
 	fs.Usage = func() {
-		w := fs.Output()
+		w := helpOut
+		fs.SetOutput(w)
 		fmt.Fprint(w, `Usage: mercury driver test --simulator PLATFORM [--json] [--run TEXT] [--cache-dir DIR] FILE.wasm
 
 Runs the conformance kit: each scenario on a fresh simulated PLATFORM switch,
@@ -130,8 +138,6 @@ Flags:
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
 			return 0
 		}
 		return 2
