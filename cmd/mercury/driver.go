@@ -51,6 +51,9 @@ func driverInspect(ctx context.Context, args []string, stdout, stderr io.Writer)
 	asJSON := fs.Bool("json", false, "print the description as JSON")
 	cacheDir := fs.String("cache-dir", "", "wazero compile cache directory (default: none, compile in memory)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() != 1 {
