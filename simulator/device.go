@@ -74,10 +74,12 @@ type Fault struct {
 	// open session neither reads input nor writes output, until the fault
 	// is cleared.
 	Hang bool
-	// RejectConfigLine refuses the Nth line typed in a configuration mode
-	// (1 = the next one) with the platform's invalid-input error, as if the
+	// RejectConfigLine refuses the Nth configuration command typed in a
+	// configuration mode (1 = the next one; show, save and navigation lines
+	// are not counted) with the platform's invalid-input error, as if the
 	// device did not accept it; the line changes nothing and the session
-	// stays open. Lines are counted from the SetFault call; 0 turns it off.
+	// stays open. Commands are counted from the SetFault call; 0 turns it
+	// off.
 	RejectConfigLine int
 	// LineDelay delays every line of output by this long.
 	LineDelay time.Duration
@@ -96,6 +98,7 @@ type Command struct {
 	Mode  string // the CLI mode it was typed in ("exec", "config-if", ...)
 	Line  string
 	Error string // the error the device printed; "" when it accepted the line
+	Read  bool   // a show or terminal command: it changed nothing
 }
 
 // Device is one simulated device on a Server.
@@ -235,13 +238,13 @@ func (d *Device) Commands() []Command {
 }
 
 // ConfigCommands returns the lines received in configuration modes, in
-// order: what a driver sent to change the device.
+// order, show commands left out: what a driver sent to change the device.
 func (d *Device) ConfigCommands() []string {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var out []string
 	for _, c := range d.commands {
-		if m, ok := d.plat.Mode(c.Mode); ok && m.Config {
+		if m, ok := d.plat.Mode(c.Mode); ok && m.Config && !c.Read {
 			out = append(out, c.Line)
 		}
 	}
@@ -331,7 +334,7 @@ func (d *Device) Record(r cli.Record) {
 	if len(d.commands) >= commandLogMax {
 		d.commands = slices.Delete(d.commands, 0, len(d.commands)-commandLogMax+1)
 	}
-	d.commands = append(d.commands, Command{Conn: r.Session, Mode: r.Mode, Line: r.Line, Error: r.Error})
+	d.commands = append(d.commands, Command{Conn: r.Session, Mode: r.Mode, Line: r.Line, Error: r.Error, Read: r.Read})
 }
 
 // waitHang blocks while the hang fault is set, until it clears (nil), the

@@ -6,7 +6,7 @@
 // loopback port (127.0.0.1:0), has its own in-memory ed25519 host key, users
 // (password and public-key authentication) and enable secret, and speaks one
 // platform's CLI (package platform: arista-eos, cisco-ios, cisco-nxos,
-// dell-os10, juniper-junos). Interactive shells get echo, prompts, modes and paging from
+// dell-os10, juniper-junos, sonic). Interactive shells get echo, prompts, modes and paging from
 // package cli; exec requests run one command. Tests read a device's state
 // (Device.State), the lines it received (Device.Commands), and inject faults
 // at runtime (Device.SetFault): refused connections, rejected

@@ -80,6 +80,7 @@ func TestFaultRejectConfigLine(t *testing.T) {
 	tm.expect(tm.promptRE())
 	tm.cmd("configure terminal")
 	d.SetFault(Fault{RejectConfigLine: 2})
+	tm.cmd("do show running-config interface Ethernet1/1") // a read: not counted
 	tm.cmd("vlan 10")
 	if out := tm.cmd("vlan 20"); !strings.Contains(out, "Invalid") {
 		t.Errorf("the second config line printed %q; want the platform's invalid-input error", out)

@@ -42,7 +42,7 @@ exactly as 'mercury serve' would (the quick start: 'make run'). Without
 Flags:`
 
 // defaultSimulated is one device of each simulated platform.
-const defaultSimulated = "arista-eos,cisco-ios,cisco-nxos,dell-os10,juniper-junos"
+const defaultSimulated = "arista-eos,cisco-ios,cisco-nxos,dell-os10,juniper-junos,sonic"
 
 // runSimulate implements `mercury simulate`.
 func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) int {

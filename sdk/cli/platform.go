@@ -24,13 +24,18 @@ type Platform struct {
 	// prompt it may show, answered with the device's "enable" secret.
 	Enable       string
 	SecretPrompt string
+	// CommandSecret names the secret ("sudo") that answers SecretPrompt
+	// when a command asks for it (sudo on a Linux-based OS), once per
+	// command.
+	CommandSecret string
 	// Paging lines turn output paging off; the host sends them once on
 	// each new shell. More matches a pager prompt left on anyway, which is
 	// answered with a space.
 	Paging []string
 	More   string
 	// ConfigEnter enters configuration mode; ConfigLeave returns to the
-	// privileged prompt from any configuration mode.
+	// privileged prompt from any configuration mode. "" for an OS without
+	// configuration mode, whose commands apply one by one.
 	ConfigEnter string
 	ConfigLeave string
 	// Commit lines are sent in configuration mode after a block, for OSes

@@ -117,6 +117,9 @@ func (s *Session) Command(line string) (string, error) {
 	raw, err := s.exchange(line)
 	if err != nil {
 		if errors.Is(err, errSecretPrompt) {
+			if s.c.p.CommandSecret != "" {
+				return "", sdk.Errorf("auth", "%q: the device refused the %s password (check the device's enable_secret_file or password_file)", line, s.c.p.CommandSecret)
+			}
 			return "", sdk.DeviceError("%q asked for a password, which this driver does not expect", line)
 		}
 		return "", err
@@ -137,6 +140,15 @@ func (s *Session) Configure(lines []string) error {
 		if err := checkLine(l); err != nil {
 			return err
 		}
+	}
+	if s.c.p.ConfigEnter == "" {
+		// No configuration mode (a Linux shell): each line applies.
+		for _, l := range lines {
+			if _, err := s.Command(l); err != nil {
+				return err
+			}
+		}
+		return s.commit()
 	}
 	if _, err := s.Command(s.c.p.ConfigEnter); err != nil {
 		return err
@@ -217,6 +229,7 @@ func (s *Session) exchange(line string) (string, error) {
 
 func (s *Session) read() (string, error) {
 	var all strings.Builder
+	answeredSecret := false
 	for {
 		chunk, err := s.s.ReadUntil(s.c.readUntil, 0)
 		chunk = strings.ReplaceAll(chunk, "\r", "")
@@ -237,7 +250,15 @@ func (s *Session) read() (string, error) {
 			continue
 		case s.c.secret != nil && s.c.secret.MatchString(chunk):
 			all.WriteString(chunk)
-			return all.String(), errSecretPrompt
+			if s.c.p.CommandSecret == "" || answeredSecret {
+				return all.String(), errSecretPrompt
+			}
+			// sudo asking mid-command: type the device's secret, once.
+			if err := s.s.SendSecret(s.c.p.CommandSecret); err != nil {
+				return all.String(), sdk.Errorf(kindOf(err, "auth"), "the device asked for its %s password and none could be sent: %v (set the device's enable_secret_file, or its password_file)", s.c.p.CommandSecret, err)
+			}
+			answeredSecret = true
+			continue
 		}
 		answered := false
 		for i, re := range s.c.confirm {

@@ -108,8 +108,8 @@ func RunKit(ctx context.Context, o KitOptions) ([]Outcome, error) {
 			continue
 		}
 		res := Outcome{Scenario: sc.name, Status: "pass"}
-		if missing := lacks(desc, sc.needs); missing != "" {
-			res.Status, res.Message = "skip", "the driver does not implement "+missing
+		if why := lacks(desc, sc.needs); why != "" {
+			res.Status, res.Message = "skip", why
 			out = append(out, res)
 			continue
 		}
@@ -124,25 +124,25 @@ func RunKit(ctx context.Context, o KitOptions) ([]Outcome, error) {
 	return out, nil
 }
 
-// lacks returns the first of ops the driver does not describe; the
+// lacks says why the driver cannot run a scenario needing ops, or "": the
 // network type "vxlan" counts as an op, checked against its network types,
 // and "!op" needs the driver not to have op.
 func lacks(d abi.Description, ops []string) string {
 	for _, op := range ops {
 		if without, ok := strings.CutPrefix(op, "!"); ok {
 			if slices.Contains(d.Operations, without) {
-				return "no " + without + " (it has one; the " + without + " scenario applies)"
+				return "the driver has " + without + ", so the " + without + " scenario applies instead"
 			}
 			continue
 		}
 		if op == abi.NetworkVXLAN {
 			if !slices.Contains(d.NetworkTypes, op) {
-				return "VXLAN networks"
+				return "the driver does not configure VXLAN networks"
 			}
 			continue
 		}
 		if !slices.Contains(d.Operations, op) {
-			return op
+			return "the driver does not implement " + op
 		}
 	}
 	return ""

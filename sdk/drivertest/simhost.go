@@ -37,7 +37,9 @@ func SimTarget(dev *simulator.Device, shell *abi.Shell, dir string) (*ssh.Target
 		Secrets:     map[string][]byte{},
 	}
 	if spec.EnableSecret != "" {
+		// The simulator's enable secret is also its sudo password.
 		t.Secrets["enable"] = []byte(spec.EnableSecret)
+		t.Secrets["sudo"] = []byte(spec.EnableSecret)
 	}
 	if shell != nil {
 		re, err := regexp.Compile(shell.Prompt)

@@ -107,6 +107,9 @@ func (c *Call) Println(line string) {
 // Platform returns the session's platform.
 func (c *Call) Platform() *Platform { return c.s.p }
 
+// User returns the session's login name.
+func (c *Call) User() string { return c.s.opt.User }
+
 // Host returns the device's hostname.
 func (c *Call) Host() string { return c.s.env.Hostname() }
 

@@ -37,8 +37,9 @@ type Env interface {
 // LineRejecter is an Env that can refuse a configuration line (the
 // rejected-line fault). An Env without it accepts every line it can parse.
 type LineRejecter interface {
-	// RejectConfigLine is called for each line typed in a configuration
-	// mode, before it runs; true means refuse it as invalid input.
+	// RejectConfigLine is called for each configuration command typed in
+	// a configuration mode (not a show, save or navigation line), before
+	// it runs; true means refuse it as invalid input.
 	RejectConfigLine() bool
 }
 
@@ -49,6 +50,7 @@ type Record struct {
 	Mode    string // the mode the line was typed in
 	Line    string
 	Error   string // the error the device printed; "" when it accepted the line
+	Read    bool   // the line was a show or terminal command: it changed nothing
 }
 
 // SessionOptions configure a session.
@@ -83,19 +85,20 @@ type modeInst struct {
 // Session is one shell or exec request on a device. It is not safe for
 // concurrent use; each SSH channel gets its own.
 type Session struct {
-	p       *Platform
-	env     Env
-	opt     SessionOptions
-	r       *bufio.Reader
-	w       io.Writer
-	rows    int // lines per screen; 0 = no paging
-	modes   []modeInst
-	skipLF  bool
-	done    bool
-	target  Target
-	private *state.Config
-	exec    bool // an exec request: no input, no prompts, no paging
-	refused bool // the last line was refused
+	lastRead bool // the last line ran a show or terminal command
+	p        *Platform
+	env      Env
+	opt      SessionOptions
+	r        *bufio.Reader
+	w        io.Writer
+	rows     int // lines per screen; 0 = no paging
+	modes    []modeInst
+	skipLF   bool
+	done     bool
+	target   Target
+	private  *state.Config
+	exec     bool // an exec request: no input, no prompts, no paging
+	refused  bool // the last line was refused
 }
 
 // NewSession returns a session on env.
@@ -267,15 +270,9 @@ func (s *Session) handle(line string, promptLen int) error {
 		s.env.Record(rec)
 		return ErrDropped
 	}
-	if r, ok := s.env.(LineRejecter); ok && mode.Config && r.RejectConfigLine() {
-		errText := s.failText(failure{at: 0, kind: FailInvalid}, tokenize(line), line, promptLen)
-		rec.Error = errText
-		s.refused = true
-		s.env.Record(rec)
-		return s.emit(errText + "\n")
-	}
+	s.lastRead = false
 	out, errText, err := s.run(line, promptLen)
-	rec.Error = errText
+	rec.Error, rec.Read = errText, s.lastRead
 	s.refused = errText != ""
 	s.env.Record(rec)
 	if err != nil {
@@ -322,8 +319,12 @@ func (s *Session) run(line string, promptLen int) (string, string, error) {
 		for range a.pop {
 			s.modes = s.modes[:len(s.modes)-1]
 		}
+		s.lastRead = res.cmd.Kind == Show || res.cmd.Kind == Terminal
 		if s.env.ConfigLocked() && (res.cmd.Kind == Configure || (res.cmd.Kind == Config && s.cur().def.Config)) {
 			return "", s.p.spec.Errors.Locked, nil
+		}
+		if r, ok := s.env.(LineRejecter); ok && res.cmd.Kind == Config && s.cur().def.Config && r.RejectConfigLine() {
+			return "", s.failText(failure{at: a.skipTok, kind: FailInvalid}, toks, cmdLine, promptLen), nil
 		}
 		c := &Call{s: s, parsed: res, line: cmdLine, toks: toks[a.skipTok:], promptLen: promptLen}
 		err := res.cmd.Run(c)

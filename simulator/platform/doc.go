@@ -10,7 +10,8 @@
 // behaviour comes from, and which texts are documented vendor output and
 // which are approximations.
 //
-// Platforms: arista-eos, cisco-ios, cisco-nxos, dell-os10, juniper-junos.
+// Platforms: arista-eos, cisco-ios, cisco-nxos, dell-os10, juniper-junos,
+// sonic.
 // Lookup builds one
 // by name. It is not a driver: drivers live in drivers-wasm and only ever
 // talk to these platforms over SSH.

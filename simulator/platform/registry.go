@@ -16,6 +16,8 @@ const (
 	DellOS10  = "dell-os10"
 	// JuniperJunos is Junos on EX/QFX switches.
 	JuniperJunos = "juniper-junos"
+	// Sonic is SONiC through its Linux shell.
+	Sonic = "sonic"
 )
 
 // specs maps each platform name to the function that writes its Spec.
@@ -26,6 +28,7 @@ func specs() map[string]func() cli.Spec {
 		CiscoNXOS:    nxosSpec,
 		DellOS10:     os10Spec,
 		JuniperJunos: junosSpec,
+		Sonic:        sonicSpec,
 	}
 }
 
