@@ -20,6 +20,12 @@
 // responses, turns host error codes into *Error values and recovers panics
 // into errors, so a driver contains no ABI code.
 //
+// Before an operation's function runs, the SDK refuses (kind "invalid")
+// a request no device could take: a port name outside Info.PortPattern, a
+// VLAN outside 1-4094, a VNI outside 1-16777215, an unknown port mode, or a
+// control character in a description or name. A handler therefore never
+// opens a session for such a request.
+//
 // Built natively (without GOOS=wasip1), the same driver code runs under
 // plain `go test`: Dispatch invokes an operation against any Host, and
 // package sdk/drivertest provides a scripted fake one.

@@ -156,6 +156,9 @@ func run[Req, Resp any](d *Driver, h Host, in []byte, f func(Host, Req) (Resp, e
 		if err := d.checkPorts(&req); err != nil {
 			return errorOut(err)
 		}
+		if err := checkValues(&req); err != nil {
+			return errorOut(err)
+		}
 	}
 	resp, err := f(h, req)
 	return encode(resp, err)

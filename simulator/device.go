@@ -74,6 +74,13 @@ type Fault struct {
 	// open session neither reads input nor writes output, until the fault
 	// is cleared.
 	Hang bool
+	// RejectConfigLine refuses the Nth configuration command typed in a
+	// configuration mode (1 = the next one; show, save and navigation lines
+	// are not counted) with the platform's invalid-input error, as if the
+	// device did not accept it; the line changes nothing and the session
+	// stays open. Commands are counted from the SetFault call; 0 turns it
+	// off.
+	RejectConfigLine int
 	// LineDelay delays every line of output by this long.
 	LineDelay time.Duration
 	// SaveError makes saving fail with the platform's error text.
@@ -112,6 +119,7 @@ type Device struct {
 	fault       Fault
 	faultCh     chan struct{} // closed and replaced whenever fault changes
 	configLines int
+	rejectLines int
 	commands    []Command
 	conns       map[net.Conn]struct{}
 	nextConn    int
@@ -248,7 +256,7 @@ func (d *Device) SetFault(f Fault) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.fault = f
-	d.configLines = 0
+	d.configLines, d.rejectLines = 0, 0
 	close(d.faultCh)
 	d.faultCh = make(chan struct{})
 }
@@ -305,6 +313,18 @@ func (d *Device) ConfigLine() bool {
 	}
 	d.configLines++
 	return d.configLines == d.fault.DropAtConfigLine
+}
+
+// RejectConfigLine implements cli.LineRejecter: it counts configuration
+// lines and reports when the reject fault fires.
+func (d *Device) RejectConfigLine() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.fault.RejectConfigLine <= 0 {
+		return false
+	}
+	d.rejectLines++
+	return d.rejectLines == d.fault.RejectConfigLine
 }
 
 // Record implements cli.Env.

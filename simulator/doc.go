@@ -10,8 +10,9 @@
 // package cli; exec requests run one command. Tests read a device's state
 // (Device.State), the lines it received (Device.Commands), and inject faults
 // at runtime (Device.SetFault): refused connections, rejected
-// authentication, a connection dropped mid-configuration, a hang, slow
-// output, a failing save, a locked configuration.
+// authentication, a connection dropped mid-configuration, a configuration
+// line refused as invalid input, a hang, slow output, a failing save, a
+// locked configuration.
 //
 // Run and Serve start a fleet for "mercury simulate" and write an inventory
 // snippet describing it.

@@ -73,6 +73,31 @@ func TestFaultDropMidCommand(t *testing.T) {
 	}
 }
 
+func TestFaultRejectConfigLine(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "cisco-nxos"})
+	tm := shell(t, d, "admin", "admin", 0)
+	tm.expect(tm.promptRE())
+	tm.cmd("configure terminal")
+	d.SetFault(Fault{RejectConfigLine: 2})
+	tm.cmd("do show running-config interface Ethernet1/1") // a read: not counted
+	tm.cmd("vlan 10")
+	if out := tm.cmd("vlan 20"); !strings.Contains(out, "Invalid") {
+		t.Errorf("the second config line printed %q; want the platform's invalid-input error", out)
+	}
+	tm.cmd("vlan 30") // the fault fires once; the session stays open
+	running := d.State().Running
+	for v, want := range map[int]bool{10: true, 20: false, 30: true} {
+		if _, ok := running.VLANs[v]; ok != want {
+			t.Errorf("VLAN %d exists: %v, want %v", v, ok, want)
+		}
+	}
+	cmds := d.Commands()
+	if c := cmds[len(cmds)-2]; c.Line != "vlan 20" || c.Error == "" {
+		t.Errorf("logged command = %+v; want vlan 20 marked refused", c)
+	}
+}
+
 func TestFaultHang(t *testing.T) {
 	s := newServer(t)
 	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "arista-eos"})

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -50,6 +51,9 @@ func driverInspect(ctx context.Context, args []string, stdout, stderr io.Writer)
 	asJSON := fs.Bool("json", false, "print the description as JSON")
 	cacheDir := fs.String("cache-dir", "", "wazero compile cache directory (default: none, compile in memory)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() != 1 {
@@ -112,7 +116,33 @@ func driverTest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	asJSON := fs.Bool("json", false, "print the outcomes as JSON")
 	only := fs.String("run", "", "run only the scenarios whose names contain this text")
 	cacheDir := fs.String("cache-dir", "", "wazero compile cache directory (default: none, compile in memory)")
+	// Help asked for goes to stdout; help after a usage error, to stderr.
+	helpOut := stderr
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			helpOut = stdout
+		}
+	}
+	fs.Usage = func() {
+		w := helpOut
+		fs.SetOutput(w)
+		fmt.Fprint(w, `Usage: mercury driver test --simulator PLATFORM [--json] [--run TEXT] [--cache-dir DIR] FILE.wasm
+
+Runs the conformance kit: each scenario on a fresh simulated PLATFORM switch,
+with FILE.wasm in the real runtime over real SSH, judged by the switch's state.
+Prints scenario, result (pass, fail, or skip when the driver does not describe
+an operation the scenario needs), duration and message; exits 1 when any
+scenario fails, 2 on a usage error.
+
+Flags:
+`)
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nScenarios:\n  %s\n", strings.Join(drivertest.Scenarios(), "\n  "))
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() != 1 || *sim == "" {

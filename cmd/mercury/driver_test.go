@@ -54,7 +54,13 @@ func TestDriverTest(t *testing.T) {
 	if !strings.Contains(out.String(), `"scenario": "save"`) {
 		t.Fatalf("--json output:\n%s", out.String())
 	}
-	for _, args := range [][]string{{"driver", "test", eos}, {"driver", "test", "--simulator", "no-such-os", eos}} {
+	out.Reset()
+	errb.Reset()
+	if code := run(context.Background(), []string{"driver", "test", "--help"}, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "--simulator") || !strings.Contains(out.String(), "fault: device hangs") || errb.Len() != 0 {
+		t.Errorf("driver test --help: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	for _, args := range [][]string{{"driver", "test", eos}, {"driver", "test", "--simulator", "no-such-os", eos}, {"driver", "test", "--simulator", "arista-eos", "--run", "no-such-scenario", eos}} {
 		errb.Reset()
 		if code := run(context.Background(), args, &out, &errb); code == 0 {
 			t.Errorf("%q: exit 0, want a usage error", args)

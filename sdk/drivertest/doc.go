@@ -3,8 +3,9 @@
 //
 // The conformance kit (RunKit, Kit, and `mercury driver test`) runs a fixed
 // list of scenarios — attach, repeat, move, trunk, hybrid, reset, VLANs,
-// LAGs, VXLAN, read_port, device errors, refused input, dry run, save and
-// each fault a device can show — against a compiled driver in the real
+// LAGs, VXLAN, read_port, device errors (a missing port, a refused
+// configuration line), refused input, dry runs, save and each fault a
+// device can show — against a compiled driver in the real
 // runtime and a fresh simulated switch of its OS (package simulator),
 // judging each step by the switch's state, never by the driver's word. A
 // scenario needing an operation the driver lacks is skipped with the

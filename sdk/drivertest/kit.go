@@ -99,6 +99,9 @@ func RunKit(ctx context.Context, o KitOptions) ([]Outcome, error) {
 	if len(ports) < 6 {
 		return nil, fault.New(fault.Invalid, "platform %s has %d ports; the kit needs 6", o.Platform, len(ports))
 	}
+	if o.Only != "" && !slices.ContainsFunc(Scenarios(), func(s string) bool { return strings.Contains(s, o.Only) }) {
+		return nil, fault.New(fault.Invalid, "no scenario's name contains %q; the scenarios are: %s", o.Only, strings.Join(Scenarios(), "; "))
+	}
 	var out []Outcome
 	for i, sc := range scenarios() {
 		if o.Only != "" && !strings.Contains(sc.name, o.Only) {
@@ -162,7 +165,7 @@ func runScenario(ctx context.Context, sim *simulator.Server, eng *mruntime.Engin
 	pool := ssh.NewPool(ssh.Options{DialTimeout: o.FaultDeadline, ResetTimeout: 2 * time.Second, AuthHoldoff: -1})
 	defer pool.Close()
 	k := &kit{ctx: ctx, eng: eng, driver: name, dev: dev, dialer: PoolDialer{Pool: pool, Target: tgt},
-		deadline: o.Deadline, faultDeadline: o.FaultDeadline, ports: ports[:4], absent: ports[len(ports)-1]}
+		deadline: o.Deadline, faultDeadline: o.FaultDeadline, ports: ports[:4], absent: ports[len(ports)-1], ops: desc.Operations}
 	return sc.run(k)
 }
 
@@ -176,6 +179,8 @@ type kit struct {
 	deadline, faultDeadline time.Duration
 	ports                   []string // ports the device has
 	absent                  string   // a port name of the platform the device lacks
+	lastErr                 error    // the error the last fails call met
+	ops                     []string // the operations the driver describes
 }
 
 // do runs op with req under deadline d and decodes the reply into resp.
@@ -200,14 +205,22 @@ func (k *kit) do(d time.Duration, op string, req, resp any) error {
 	return nil
 }
 
-// change runs a changing op and checks whether it reported a change.
+// change runs a changing op and checks whether it reported a change; when
+// it must not change anything, it also checks that no configuration line
+// reached the device.
 func (k *kit) change(op string, req any, wantChanged bool) (abi.Result, error) {
 	var res abi.Result
+	n := len(k.dev.ConfigCommands())
 	if err := k.do(k.deadline, op, req, &res); err != nil {
 		return res, fmt.Errorf("%s: %v", op, err)
 	}
 	if res.Changed != wantChanged {
 		return res, fmt.Errorf("%s reported changed=%v, want %v (commands %q)", op, res.Changed, wantChanged, res.Commands)
+	}
+	if !wantChanged {
+		if err := k.noConfigSince(n); err != nil {
+			return res, fmt.Errorf("%s reported no change, but %v", op, err)
+		}
 	}
 	return res, nil
 }
@@ -216,6 +229,7 @@ func (k *kit) change(op string, req any, wantChanged bool) (abi.Result, error) {
 // kinds.
 func (k *kit) fails(op string, req any, kinds ...string) error {
 	err := k.do(k.faultDeadline, op, req, nil)
+	k.lastErr = err
 	if err == nil {
 		return fmt.Errorf("%s succeeded, want an error of kind %s", op, strings.Join(kinds, " or "))
 	}
@@ -267,6 +281,26 @@ func (k *kit) carries(name string, untagged int, tagged []int) error {
 func (k *kit) hasVLAN(v int, want bool) error {
 	if _, ok := k.dev.State().Running.VLANs[v]; ok != want {
 		return fmt.Errorf("VLAN %d exists on the device: %v, want %v", v, ok, want)
+	}
+	return nil
+}
+
+// readMatches checks that read_port reports a port as the device has it.
+func (k *kit) readMatches(name string) error {
+	var st abi.PortState
+	if err := k.do(k.deadline, abi.OpReadPort, abi.ReadPortRequest{Port: name}, &st); err != nil {
+		return err
+	}
+	dp := k.port(name)
+	want := abi.PortState{Port: name, Exists: true, Enabled: !dp.Shutdown, Description: dp.Description}
+	if dp.Mode == state.Trunk {
+		want.Mode, want.NativeVLAN, want.AllowedVLANs = abi.ModeTrunk, dp.Untagged(), dp.Tagged().IDs()
+	} else {
+		want.Mode, want.NativeVLAN = abi.ModeAccess, dp.AccessVLAN
+	}
+	if st.Port != want.Port || !st.Exists || st.Enabled != want.Enabled || st.Mode != want.Mode || st.NativeVLAN != want.NativeVLAN ||
+		fmt.Sprint(st.AllowedVLANs) != fmt.Sprint(want.AllowedVLANs) || st.Description != want.Description {
+		return fmt.Errorf("read_port %s gave %+v, the device has %+v", name, st, want)
 	}
 	return nil
 }

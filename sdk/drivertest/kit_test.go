@@ -54,3 +54,50 @@ func TestKitRefusesUnknownPlatform(t *testing.T) {
 		t.Fatal("an unknown platform was accepted")
 	}
 }
+
+// TestKitCatchesADryRunThatConfigures runs the kit on a driver that ignores
+// dry_run: both dry-run scenarios must fail on the lines the switch
+// received, while an ordinary attach passes.
+func TestKitCatchesADryRunThatConfigures(t *testing.T) {
+	wasm := wasmbuild.Build(t, "testdata/drivers/eager-eos", "eager-eos")
+	for _, c := range []struct{ only, status, msg string }{
+		{"attach access", "pass", ""},
+		{"dry run sends nothing", "fail", "the device received configuration lines"},
+		{"dry run of reset", "fail", "the device received configuration lines"},
+	} {
+		out, err := drivertest.RunKit(context.Background(), drivertest.KitOptions{
+			Driver: wasm, Platform: "arista-eos", CacheDir: wasmbuild.CacheDir(t), Only: c.only,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != 1 || out[0].Status != c.status || !strings.Contains(out[0].Message, c.msg) {
+			t.Errorf("%s: want %s with %q:\n%s", c.only, c.status, c.msg, drivertest.FormatOutcomes(out))
+		}
+	}
+}
+
+// TestKitCatchesADriverDeafToErrors runs the kit on a driver whose error
+// pattern matches nothing the switch prints: the rejected-line and
+// configuration-lock scenarios must fail, while an ordinary
+// attach passes. The absent-port scenario passes: sdk/cli reads the port
+// before configuring it and finds nothing, without an error pattern.
+func TestKitCatchesADriverDeafToErrors(t *testing.T) {
+	wasm := wasmbuild.Build(t, "testdata/drivers/deaf-eos", "deaf-eos")
+	for _, c := range []struct{ only, status, msg string }{
+		{"attach access", "pass", ""},
+		{"a device error surfaces", "pass", ""},
+		{"a rejected configuration line", "fail", "set_port succeeded although the device refused"},
+		{"fault: configuration locked", "fail", "want busy"},
+	} {
+		out, err := drivertest.RunKit(context.Background(), drivertest.KitOptions{
+			Driver: wasm, Platform: "arista-eos", CacheDir: wasmbuild.CacheDir(t), Only: c.only,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != 1 || out[0].Status != c.status || !strings.Contains(out[0].Message, c.msg) {
+			t.Errorf("%s: want %s with %q:\n%s", c.only, c.status, c.msg, drivertest.FormatOutcomes(out))
+		}
+	}
+}

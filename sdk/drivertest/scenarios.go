@@ -3,10 +3,12 @@ package drivertest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/fault"
 	"github.com/openmercury/mercury/simulator"
 )
 
@@ -66,7 +68,11 @@ func scenarios() []scenario {
 					_, err := k.change(set, trunk(p, abi.ModeHybrid, v2, []int{v3}, v2, v3), true)
 					return err
 				},
-				func() error { return k.carries(p, v2, []int{v3}) })
+				func() error { return k.carries(p, v2, []int{v3}) },
+				func() error {
+					_, err := k.change(set, trunk(p, abi.ModeHybrid, v2, []int{v3}, v2, v3), false)
+					return err
+				})
 		}},
 		{"detach one VLAN from a trunk", []string{set}, func(k *kit) error {
 			p := k.ports[1]
@@ -127,42 +133,146 @@ func scenarios() []scenario {
 				func() error { n.Force = true; _, err := k.change(del, n, true); return err },
 				func() error { return k.hasVLAN(v4, false) })
 		}},
-		{"read_port matches the device", []string{set, read}, func(k *kit) error {
-			p := k.ports[1]
-			req := trunk(p, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3)
+		{"read_port matches the device", []string{set, reset, read}, func(k *kit) error {
+			tp, ap, sp := k.ports[1], k.ports[0], k.ports[2]
+			req := trunk(tp, abi.ModeTrunk, v1, []int{v2, v3}, v1, v2, v3)
 			req.Config.Description = "kit trunk"
-			if _, err := k.change(set, req, true); err != nil {
-				return err
-			}
-			var st abi.PortState
-			if err := k.do(k.deadline, read, abi.ReadPortRequest{Port: p}, &st); err != nil {
-				return err
-			}
-			dp := k.port(p)
-			want := abi.PortState{Port: p, Exists: true, Enabled: !dp.Shutdown, Mode: abi.ModeTrunk, NativeVLAN: dp.Untagged(),
-				AllowedVLANs: dp.Tagged().IDs(), Description: dp.Description}
-			if st.Port != want.Port || !st.Exists || st.Enabled != want.Enabled || st.Mode != want.Mode || st.NativeVLAN != want.NativeVLAN ||
-				fmt.Sprint(st.AllowedVLANs) != fmt.Sprint(want.AllowedVLANs) || st.Description != want.Description {
-				return fmt.Errorf("read_port gave %+v, the device has %+v", st, want)
-			}
-			return nil
+			return steps(
+				func() error { _, err := k.change(set, req, true); return err },
+				func() error { return k.readMatches(tp) },
+				func() error { _, err := k.change(set, access(ap, v2, v2), true); return err },
+				func() error { return k.readMatches(ap) },
+				func() error { _, err := k.change(set, access(sp, v3, v3), true); return err },
+				func() error { _, err := k.change(reset, abi.ResetPortRequest{Port: sp}, true); return err },
+				func() error { return k.readMatches(sp) })
 		}},
 		{"a device error surfaces as an error", []string{set}, func(k *kit) error {
 			n := len(k.dev.ConfigCommands())
 			return steps(
 				func() error { return k.fails(set, access(k.absent, v1), "not_found", "device") },
+				func() error {
+					if slices.Contains(k.ops, reset) {
+						return k.fails(reset, abi.ResetPortRequest{Port: k.absent, IdleVLAN: v1}, "not_found", "device")
+					}
+					return nil
+				},
+				func() error {
+					// read_port answers for a port the device lacks: exists false.
+					if !slices.Contains(k.ops, read) {
+						return nil
+					}
+					var st abi.PortState
+					if err := k.do(k.deadline, read, abi.ReadPortRequest{Port: k.absent}, &st); err != nil {
+						return fmt.Errorf("read_port of %s, which the device lacks: %v; want exists false", k.absent, err)
+					}
+					if st.Exists {
+						return fmt.Errorf("read_port says %s exists; the device has no such port", k.absent)
+					}
+					return nil
+				},
 				func() error { return k.noConfigSince(n) })
+		}},
+		{"a rejected configuration line surfaces as an error", []string{set}, func(k *kit) error {
+			p := k.ports[3]
+			if _, err := k.change(set, access(p, v1, v1), true); err != nil {
+				return fmt.Errorf("before the fault: %v", err)
+			}
+			n := len(k.dev.Commands())
+			k.dev.SetFault(simulator.Fault{RejectConfigLine: 2})
+			err := k.do(k.deadline, set, trunk(p, abi.ModeTrunk, v2, []int{v3}, v2, v3), nil)
+			k.dev.SetFault(simulator.Fault{})
+			var refused string
+			for _, c := range k.dev.Commands()[n:] {
+				if c.Error != "" {
+					refused = c.Line
+					break
+				}
+			}
+			switch {
+			case refused == "":
+				return fmt.Errorf("the device refused no line: the driver sent fewer than 2 configuration lines (%v)", err)
+			case err == nil:
+				return fmt.Errorf("set_port succeeded although the device refused %q", refused)
+			case fault.KindOf(err).String() != "device":
+				return fmt.Errorf("set_port failed with kind %s (%v), want device", fault.KindOf(err), err)
+			case !strings.Contains(err.Error(), k.dev.Name()) || !strings.Contains(err.Error(), refused):
+				return fmt.Errorf("the error %q does not name the device %s and the refused line %q", err, k.dev.Name(), refused)
+			}
+			return steps(
+				func() error { _, err := k.change(set, access(p, v3, v3), true); return err },
+				func() error { return k.isAccess(p, v3) })
 		}},
 		{"invalid input is refused before any I/O", []string{set}, func(k *kit) error {
 			for _, bad := range []string{k.ports[0] + "\nreload", k.ports[0] + "; reload", k.ports[0] + " | include x", "\x1b[A" + k.ports[0]} {
 				if err := k.fails(set, access(bad, v1), "invalid"); err != nil {
 					return fmt.Errorf("port %q: %v", bad, err)
 				}
+				// Every other operation naming a port refuses it too.
+				for op, req := range map[string]any{
+					reset:        abi.ResetPortRequest{Port: bad, IdleVLAN: v1},
+					read:         abi.ReadPortRequest{Port: bad},
+					abi.OpLAGSet: abi.LAGSetRequest{LAG: abi.LAG{Name: "kit-bond", Mode: abi.LAGLACP, Members: []string{k.ports[1], bad}}, Config: access("", v1).Config},
+				} {
+					if !slices.Contains(k.ops, op) {
+						continue
+					}
+					if err := k.fails(op, req, "invalid"); err != nil {
+						return fmt.Errorf("port %q: %v", bad, err)
+					}
+				}
 			}
 			if n := k.dev.Accepted(); n != 0 {
 				return fmt.Errorf("the device accepted %d connections for refused requests", n)
 			}
 			return nil
+		}},
+		{"invalid values are refused before any I/O", []string{set}, func(k *kit) error {
+			p := k.ports[0]
+			desc := access(p, v1, v1)
+			desc.Config.Description = "tenant\nreload"
+			bad := []struct {
+				what string
+				req  abi.SetPortRequest
+			}{
+				{"access VLAN 0", access(p, 0)},
+				{"access VLAN 4095", access(p, 4095)},
+				{"access VLAN 5000", access(p, 5000)},
+				{"native VLAN -1", trunk(p, abi.ModeTrunk, -1, []int{v2})},
+				{"allowed VLAN 0", trunk(p, abi.ModeTrunk, v1, []int{0, v2})},
+				{"allowed VLAN 4096", trunk(p, abi.ModeTrunk, v1, []int{v2, 4096})},
+				{"mode \"bridge\"", trunk(p, "bridge", v1, nil)},
+				{"a VLAN to create numbered 0", access(p, v1, 0)},
+				{"a description with a newline", desc},
+			}
+			var errs []error
+			for _, b := range bad {
+				if err := k.fails(set, b.req, "invalid"); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %v", b.what, err))
+				}
+			}
+			others := []struct {
+				what, op string
+				req      any
+			}{
+				{"reset to idle VLAN 4095", reset, abi.ResetPortRequest{Port: p, IdleVLAN: 4095}},
+				{"add VLAN 0", add, abi.NetworkRequest{Network: abi.Network{VLAN: 0}}},
+				{"add VLAN 4095", add, abi.NetworkRequest{Network: abi.Network{VLAN: 4095}}},
+				{"add a VLAN named with a newline", add, abi.NetworkRequest{Network: abi.Network{VLAN: v4, Name: "kit\nreload"}}},
+				{"add VNI 16777216", add, abi.NetworkRequest{Network: abi.Network{VLAN: v4, VNI: 1 << 24}}},
+				{"delete VLAN 5000", del, abi.NetworkRequest{Network: abi.Network{VLAN: 5000}, Force: true}},
+			}
+			for _, b := range others {
+				if !slices.Contains(k.ops, b.op) {
+					continue
+				}
+				if err := k.fails(b.op, b.req, "invalid"); err != nil {
+					errs = append(errs, fmt.Errorf("%s: %v", b.what, err))
+				}
+			}
+			if n := k.dev.Accepted(); n != 0 {
+				errs = append(errs, fmt.Errorf("the device accepted %d connections for refused requests", n))
+			}
+			return errors.Join(errs...)
 		}},
 		{"dry run sends nothing", []string{set}, func(k *kit) error {
 			p := k.ports[0]
@@ -179,6 +289,38 @@ func scenarios() []scenario {
 				},
 				func() error { return k.noConfigSince(0) },
 				func() error { return k.hasVLAN(v2, false) })
+		}},
+		{"dry run of reset and VLAN changes sends nothing", []string{set, reset, add, del}, func(k *kit) error {
+			p := k.ports[0]
+			if _, err := k.change(set, access(p, v1, v1), true); err != nil {
+				return err
+			}
+			before, n := k.dev.State().Running, len(k.dev.ConfigCommands())
+			dry := []struct {
+				op  string
+				req any
+			}{
+				{reset, abi.ResetPortRequest{Port: p, IdleVLAN: v2, DryRun: true}},
+				{reset, abi.ResetPortRequest{Port: p, DryRun: true}},
+				{add, abi.NetworkRequest{Network: abi.Network{VLAN: v4}, DryRun: true}},
+				{del, abi.NetworkRequest{Network: abi.Network{VLAN: v1}, Force: true, DryRun: true}},
+			}
+			for _, d := range dry {
+				res, err := k.change(d.op, d.req, true)
+				if err != nil {
+					return fmt.Errorf("dry run: %v", err)
+				}
+				if len(res.Commands) == 0 {
+					return fmt.Errorf("a dry run of %s returned no commands", d.op)
+				}
+			}
+			if err := k.noConfigSince(n); err != nil {
+				return err
+			}
+			if after := k.dev.State().Running; fmt.Sprint(after) != fmt.Sprint(before) {
+				return fmt.Errorf("dry runs changed the device:\n before %+v\n after  %+v", before, after)
+			}
+			return nil
 		}},
 		{"save", []string{set, save}, func(k *kit) error {
 			p := k.ports[0]
@@ -221,6 +363,19 @@ func scenarios() []scenario {
 					return nil
 				},
 				func() error { _, err := k.change(abi.OpLAGSet, req, false); return err },
+				func() error {
+					// A member of one port-channel cannot join another.
+					other := req
+					other.LAG = abi.LAG{Name: "kit-other", Mode: abi.LAGLACP, Members: []string{m2, k.ports[3]}}
+					n := len(k.dev.ConfigCommands())
+					if err := k.fails(abi.OpLAGSet, other, "conflict"); err != nil {
+						return fmt.Errorf("%s, already in port-channel %d, into another: %v", m2, number, err)
+					}
+					if got := len(k.dev.State().Running.LAGs); got != 1 {
+						return fmt.Errorf("%d port-channels after the refused lag_set, want 1", got)
+					}
+					return k.noConfigSince(n)
+				},
 				func() error {
 					_, err := k.change(abi.OpLAGDelete, abi.LAGDeleteRequest{LAG: abi.LAG{Name: "kit-bond"}, IdleVLAN: v3}, true)
 					return err
@@ -289,6 +444,9 @@ func faultScenario(name string, f simulator.Fault, warm bool, op string, kinds .
 		if err != nil {
 			return fmt.Errorf("with the fault: %v", err)
 		}
+		if msg := k.lastErr.Error(); !strings.Contains(msg, k.dev.Name()) {
+			return fmt.Errorf("with the fault, the error %q does not name the device %s", msg, k.dev.Name())
+		}
 		if took > k.faultDeadline+2*time.Second {
 			return fmt.Errorf("with the fault, %s returned after %v: the %v deadline was not kept", op, took.Round(time.Millisecond), k.faultDeadline)
 		}
@@ -297,6 +455,14 @@ func faultScenario(name string, f simulator.Fault, warm bool, op string, kinds .
 		}
 		if err := k.isAccess(p, v3); err != nil {
 			return fmt.Errorf("after the fault was cleared: %v", err)
+		}
+		if op == abi.OpSave {
+			if _, err := k.change(op, req, true); err != nil {
+				return fmt.Errorf("after the fault was cleared: %v", err)
+			}
+			if st := k.dev.State(); st.Startup.Ports[p].AccessVLAN != v3 {
+				return fmt.Errorf("after the fault was cleared, save left %s on VLAN %d in the startup configuration, want %d", p, st.Startup.Ports[p].AccessVLAN, v3)
+			}
 		}
 		return nil
 	}}

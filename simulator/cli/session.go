@@ -34,6 +34,15 @@ type Env interface {
 	Record(Record)
 }
 
+// LineRejecter is an Env that can refuse a configuration line (the
+// rejected-line fault). An Env without it accepts every line it can parse.
+type LineRejecter interface {
+	// RejectConfigLine is called for each configuration command typed in
+	// a configuration mode (not a show, save or navigation line), before
+	// it runs; true means refuse it as invalid input.
+	RejectConfigLine() bool
+}
+
 // Record is one line a session received, for the device's command log.
 // Secrets typed at a password prompt are never recorded.
 type Record struct {
@@ -313,6 +322,9 @@ func (s *Session) run(line string, promptLen int) (string, string, error) {
 		s.lastRead = res.cmd.Kind == Show || res.cmd.Kind == Terminal
 		if s.env.ConfigLocked() && (res.cmd.Kind == Configure || (res.cmd.Kind == Config && s.cur().def.Config)) {
 			return "", s.p.spec.Errors.Locked, nil
+		}
+		if r, ok := s.env.(LineRejecter); ok && res.cmd.Kind == Config && s.cur().def.Config && r.RejectConfigLine() {
+			return "", s.failText(failure{at: a.skipTok, kind: FailInvalid}, toks, cmdLine, promptLen), nil
 		}
 		c := &Call{s: s, parsed: res, line: cmdLine, toks: toks[a.skipTok:], promptLen: promptLen}
 		err := res.cmd.Run(c)
