@@ -143,6 +143,7 @@ type wsConn struct {
 	wmu      sync.Mutex // one writer at a time
 	calls    sync.WaitGroup
 	active   atomic.Int64 // calls in flight plus watches, for the idle timer
+	lastUse  atomic.Int64 // unix nanoseconds of the last message read
 	unwatch  func()
 	watching sync.Mutex
 }
@@ -168,7 +169,7 @@ func (c *wsConn) run() {
 		c.calls.Wait() // calls in flight answer before the close
 		c.close(websocket.CloseGoingAway, "connection ends")
 	}()
-	lastUse := time.Now()
+	c.touch()
 	for {
 		kind, msg, err := c.conn.ReadMessage()
 		if err != nil {
@@ -185,11 +186,7 @@ func (c *wsConn) run() {
 			c.write(errorBody([]byte("null"), errInvalidRequest()))
 			continue
 		}
-		if c.active.Load() == 0 && time.Since(lastUse) > s.ws.Idle {
-			c.close(websocket.CloseGoingAway, "idle")
-			return
-		}
-		lastUse = time.Now()
+		c.touch()
 		if tooDeep(msg, s.maxDepth) {
 			c.write([]byte(replyTooDeep))
 			continue
@@ -220,7 +217,16 @@ func (c *wsConn) run() {
 	}
 }
 
-// keepalive pings the peer every interval until stop.
+func (c *wsConn) touch() { c.lastUse.Store(time.Now().UnixNano()) }
+
+// idle reports whether the connection has had no call and no watch for
+// the idle timeout.
+func (c *wsConn) idle() bool {
+	return c.active.Load() == 0 && time.Since(time.Unix(0, c.lastUse.Load())) > c.s.ws.Idle
+}
+
+// keepalive pings the peer every interval until stop, and closes the
+// connection once it is idle.
 func (c *wsConn) keepalive(stop <-chan struct{}) {
 	t := time.NewTicker(c.s.ws.Ping)
 	defer t.Stop()
@@ -229,6 +235,11 @@ func (c *wsConn) keepalive(stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
+			if c.idle() {
+				c.close(websocket.CloseGoingAway, "idle")
+				c.conn.Close() // the read loop ends
+				return
+			}
 			c.wmu.Lock()
 			err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.ws.Ping))
 			c.wmu.Unlock()

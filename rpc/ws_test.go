@@ -260,3 +260,31 @@ func TestWebSocketMTLS(t *testing.T) {
 		t.Fatalf("calls %+v, want one by CN=ironic-conductor,O=Example", calls)
 	}
 }
+
+// TestWebSocketIdle: a connection with no call and no watch is closed
+// after the idle timeout, even while it answers pings; a watcher is not.
+func TestWebSocketIdle(t *testing.T) {
+	wb := &watchingBackend{fakeBackend: &fakeBackend{}, feed: make(chan service.Record)}
+	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 50 * time.Millisecond, Idle: 200 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	idle, watcher := dialWS(t, hs, nil), dialWS(t, hs, nil)
+	watcher.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"2.0","method":"watch","id":1}`))
+	readJSON(t, watcher)
+	idle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for { // reading answers the server's pings; the close must still come
+		if _, _, err := idle.ReadMessage(); err != nil {
+			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+				t.Fatalf("idle connection: %v, want a going-away close", err)
+			}
+			break
+		}
+	}
+	watcher.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, _, err := watcher.ReadMessage(); websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatal("a watching connection was closed as idle")
+	}
+}
