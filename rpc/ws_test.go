@@ -265,16 +265,20 @@ func TestWebSocketMTLS(t *testing.T) {
 // after the idle timeout, even while it answers pings; a watcher is not.
 func TestWebSocketIdle(t *testing.T) {
 	wb := &watchingBackend{fakeBackend: &fakeBackend{}, feed: make(chan service.Record)}
-	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 50 * time.Millisecond, Idle: 200 * time.Millisecond}})
+	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 100 * time.Millisecond, Idle: time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	idle, watcher := dialWS(t, hs, nil), dialWS(t, hs, nil)
+	// The watcher subscribes first: a connection counts as idle from its
+	// start, and a loaded machine may take a while to deliver the watch
+	// call, so the idle timeout is long next to that delay.
+	watcher := dialWS(t, hs, nil)
 	watcher.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"2.0","method":"watch","id":1}`))
 	readJSON(t, watcher)
-	idle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	idle := dialWS(t, hs, nil)
+	idle.SetReadDeadline(time.Now().Add(15 * time.Second))
 	for { // reading answers the server's pings; the close must still come
 		if _, _, err := idle.ReadMessage(); err != nil {
 			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
@@ -283,7 +287,7 @@ func TestWebSocketIdle(t *testing.T) {
 			break
 		}
 	}
-	watcher.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	watcher.SetReadDeadline(time.Now().Add(1500 * time.Millisecond))
 	if _, _, err := watcher.ReadMessage(); websocket.IsCloseError(err, websocket.CloseGoingAway) {
 		t.Fatal("a watching connection was closed as idle")
 	}
