@@ -13,12 +13,13 @@ const (
 	OpLAGSet        = "lag_set"        // LAGSetRequest -> Result
 	OpLAGDelete     = "lag_delete"     // LAGDeleteRequest -> Result
 	OpSave          = "save"           // SaveRequest -> Result
+	OpListPorts     = "list_ports"     // ListPortsRequest -> PortList
 )
 
 // Ops lists every operation in specification order.
 var Ops = []string{
 	OpDescribe, OpPortSupported, OpSetPort, OpResetPort, OpAddNetwork,
-	OpDeleteNetwork, OpReadPort, OpLAGSet, OpLAGDelete, OpSave,
+	OpDeleteNetwork, OpReadPort, OpLAGSet, OpLAGDelete, OpSave, OpListPorts,
 }
 
 // Mode is a port's switching mode.
@@ -174,6 +175,16 @@ type LAGDeleteRequest struct {
 	LAG      LAG  `json:"lag"`
 	IdleVLAN int  `json:"idle_vlan,omitempty"`
 	DryRun   bool `json:"dry_run,omitempty"`
+}
+
+// ListPortsRequest reads every port a server can be attached to (on a DPU,
+// its host-facing representors). It has no fields.
+type ListPortsRequest struct{}
+
+// PortList answers a ListPortsRequest: each port's state, as read_port
+// gives it.
+type PortList struct {
+	Ports []PortState `json:"ports"`
 }
 
 // SaveRequest persists the running configuration. It has no fields.

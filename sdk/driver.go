@@ -26,6 +26,7 @@ type Driver struct {
 	LAGSet        func(Host, LAGSetRequest) (Result, error)
 	LAGDelete     func(Host, LAGDeleteRequest) (Result, error)
 	Save          func(Host, SaveRequest) (Result, error)
+	ListPorts     func(Host, ListPortsRequest) (PortList, error)
 }
 
 // registered is the driver this module exports. A wasm module is one
@@ -69,6 +70,7 @@ func (d *Driver) Describe() Description {
 		{abi.OpLAGSet, d.LAGSet != nil},
 		{abi.OpLAGDelete, d.LAGDelete != nil},
 		{abi.OpSave, d.Save != nil},
+		{abi.OpListPorts, d.ListPorts != nil},
 	} {
 		if o.set {
 			info.Operations = append(info.Operations, o.name)
@@ -114,6 +116,8 @@ func (d *Driver) Dispatch(h Host, op string, in []byte) (status int32, out []byt
 		return run(d, h, in, d.LAGDelete)
 	case abi.OpSave:
 		return run(d, h, in, d.Save)
+	case abi.OpListPorts:
+		return run(d, h, in, d.ListPorts)
 	}
 	return abi.StatusUnsupported, nil
 }

@@ -21,6 +21,8 @@ type (
 	LAGSetRequest        = abi.LAGSetRequest
 	LAGDeleteRequest     = abi.LAGDeleteRequest
 	SaveRequest          = abi.SaveRequest
+	ListPortsRequest     = abi.ListPortsRequest
+	PortList             = abi.PortList
 	Result               = abi.Result
 )
 

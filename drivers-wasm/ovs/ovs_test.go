@@ -52,6 +52,14 @@ var cases = []tcase{
 		"read-missing", nil, "not_found"},
 	{"device-error", abi.OpSetPort, sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},
 		"device-error", nil, "device"},
+	{"list", abi.OpListPorts, sdk.ListPortsRequest{}, "list", &sdk.PortList{Ports: []sdk.PortState{
+		{Port: "br0", Exists: true, Enabled: true},
+		{Port: "p0", Exists: true, Enabled: true, AllowedVLANs: []int{10, 100}},
+		{Port: "pf0hpf", Exists: true, Enabled: true, Mode: sdk.ModeTrunk, NativeVLAN: 5, AllowedVLANs: []int{7}, Description: "a, b"},
+		{Port: "pf0vf0", Exists: true, Enabled: true, Mode: sdk.ModeAccess, NativeVLAN: 100},
+		{Port: "pf0vf1", Exists: true, Enabled: true, Mode: sdk.ModeTrunk, AllowedVLANs: []int{200}},
+	}}, ""},
+	{"list-garbled", abi.OpListPorts, sdk.ListPortsRequest{}, "list-garbled", nil, "device"},
 	{"empty-trunk-refused", abi.OpSetPort, sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeTrunk}},
 		"empty", nil, "invalid"},
 }
