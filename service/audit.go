@@ -13,25 +13,29 @@ import (
 // and with what result. It never holds a secret: commands typed as secrets
 // appear as "<secret NAME>".
 type Record struct {
-	Seq        uint64          `json:"seq"` // 1, 2, ... per process: a gap seen by a watcher is records it lost
-	Time       time.Time       `json:"time"`
-	RequestID  string          `json:"request_id"`
-	Caller     string          `json:"caller"`
-	Remote     string          `json:"remote,omitempty"`
-	Context    *RequestContext `json:"context,omitempty"`
-	Method     string          `json:"method"`
-	Device     string          `json:"device,omitempty"`
-	Port       string          `json:"port,omitempty"`
-	Intent     any             `json:"intent,omitempty"`
-	Commands   []string        `json:"commands,omitempty"`
-	Changed    bool            `json:"changed"`
-	Saved      bool            `json:"saved"`
-	DryRun     bool            `json:"dry_run,omitempty"`
-	Result     string          `json:"result"` // "ok" or an error kind
-	Error      string          `json:"error,omitempty"`
-	Duration   float64         `json:"duration_seconds"`
-	LockWait   float64         `json:"lock_wait_seconds,omitempty"`
-	RolledBack []string        `json:"rolled_back,omitempty"`
+	Seq       uint64          `json:"seq"` // 1, 2, ... per process: a gap seen by a watcher is records it lost
+	Time      time.Time       `json:"time"`
+	RequestID string          `json:"request_id"`
+	Caller    string          `json:"caller"`
+	Remote    string          `json:"remote,omitempty"`
+	Context   *RequestContext `json:"context,omitempty"`
+	Method    string          `json:"method"`
+	Device    string          `json:"device,omitempty"`
+	Port      string          `json:"port,omitempty"`
+	Intent    any             `json:"intent,omitempty"`
+	Commands  []string        `json:"commands,omitempty"`
+	Changed   bool            `json:"changed"`
+	Saved     bool            `json:"saved"`
+	DryRun    bool            `json:"dry_run,omitempty"`
+	Result    string          `json:"result"` // "ok" or an error kind
+	Error     string          `json:"error,omitempty"`
+	Duration  float64         `json:"duration_seconds"`
+	LockWait  float64         `json:"lock_wait_seconds,omitempty"`
+	// A multi-device operation that failed part-way undoes the changes it
+	// made: RolledBack says what was restored, NotRolledBack what could not
+	// be (with why), for an operator to fix by hand.
+	RolledBack    []string `json:"rolled_back,omitempty"`
+	NotRolledBack []string `json:"not_rolled_back,omitempty"`
 }
 
 // newRecord starts the audit record of method.
@@ -75,6 +79,7 @@ func (s *Service) record(rec *Record) {
 		slog.Float64("duration_seconds", rec.Duration),
 		slog.Float64("lock_wait_seconds", rec.LockWait),
 		slog.Any("rolled_back", rec.RolledBack),
+		slog.Any("not_rolled_back", rec.NotRolledBack),
 	)
 	s.metrics.operation(rec)
 	s.events.publish(*rec)

@@ -223,6 +223,13 @@ func (s *Service) AttachPort(ctx context.Context, c Caller, r AttachRequest) (Po
 	if err != nil {
 		return PortChange{}, s.refused(rec, err)
 	}
+	if !t.dev.Uplink.IsZero() {
+		up, err := s.uplink(st.cfg, c, t.dev, "attach_port", nw.VLAN)
+		if err != nil {
+			return PortChange{}, s.refused(rec, err)
+		}
+		return s.attachDPU(ctx, st, c, rec, t, up, nw, mode, r.Native, r.DryRun)
+	}
 	out := PortChange{Device: t.dev.Name, Port: t.port}
 	err = s.locked(ctx, st.cfg, rec, []string{t.dev.Name}, func(ctx context.Context) error {
 		pc := abi.PortConfig{Mode: abi.ModeAccess, NativeVLAN: nw.VLAN}
@@ -284,6 +291,13 @@ func (s *Service) DetachPort(ctx context.Context, c Caller, r DetachRequest) (Po
 	}
 	if err := permit(st.cfg, c, t.dev); err != nil {
 		return PortChange{}, s.refused(rec, err)
+	}
+	if !t.dev.Uplink.IsZero() {
+		up, err := s.uplink(st.cfg, c, t.dev, "detach_port")
+		if err != nil {
+			return PortChange{}, s.refused(rec, err)
+		}
+		return s.detachDPU(ctx, st, c, rec, t, up, vlan, r.DryRun)
 	}
 	out := PortChange{Device: t.dev.Name, Port: t.port}
 	reset := call{caller: c, op: abi.OpResetPort, dev: t.dev, port: t.port,

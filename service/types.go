@@ -140,6 +140,9 @@ type PortChange struct {
 	Saved    bool     `json:"saved"`
 	DryRun   bool     `json:"dry_run,omitempty"`
 	Commands []string `json:"commands,omitempty"` // dry run: what would be sent
+	// Steps are the per-device changes of an operation that spans devices
+	// (a DPU representor and its switch uplink), in the order made.
+	Steps []PortChange `json:"steps,omitempty"`
 }
 
 // Verdict answers is_link_valid and is_port_supported.

@@ -27,6 +27,7 @@ const Bridge = "br0"
 type ovs struct {
 	ns  *Netns
 	dir string
+	db  *proc // ovsdb-server
 }
 
 // startOVS starts the daemons in ns with their files in dir.
@@ -51,6 +52,7 @@ func (l *Lab) startOVS(ns *Netns, dir string) (*ovs, error) {
 	if err != nil {
 		return nil, err
 	}
+	o.db = db
 	if err := db.waitFor("database socket "+sock, ovsReady, func() bool {
 		_, err := os.Stat(sock)
 		return err == nil

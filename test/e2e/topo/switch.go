@@ -155,6 +155,18 @@ func (s *OVSSwitch) Appctl(t testing.TB, args ...string) string {
 	return out
 }
 
+// StopDatabase stops the switch's ovsdb-server (by PID), so every
+// ovs-vsctl on it fails from now on while the datapath keeps forwarding:
+// a device that fails mid-operation, whatever SSH connection the caller
+// already holds.
+func (s *OVSSwitch) StopDatabase(t testing.TB) {
+	t.Helper()
+	s.ovs.db.stop()
+	if !s.ovs.db.exited() {
+		t.Fatalf("topo: switch %s: ovsdb-server (pid %d) did not stop", s.name, s.ovs.db.pid())
+	}
+}
+
 // Servers returns the switch's servers in the order they were added.
 func (s *OVSSwitch) Servers() []Server {
 	s.mu.Lock()

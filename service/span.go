@@ -1,0 +1,159 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/fault"
+)
+
+// A span is one operation that changes ports on several devices (a DPU's
+// representor and the switch port its uplink is cabled to). Every step
+// reads the port it will change first; when a later step fails, undo
+// writes back what was read, newest first. The caller holds the locks of
+// every device of the span for the whole operation.
+type span struct {
+	s    *Service
+	st   *state
+	c    Caller
+	rec  *Record
+	dry  bool
+	done []step
+	out  []PortChange // one per changing step, in order
+}
+
+// step is one change a span made: the port, and its state before.
+type step struct {
+	t      target
+	before abi.PortState
+}
+
+func (s *Service) newSpan(st *state, c Caller, rec *Record, dryRun bool) *span {
+	return &span{s: s, st: st, c: c, rec: rec, dry: dryRun}
+}
+
+// read reads t's port for a later step.
+func (sp *span) read(ctx context.Context, t target) (abi.PortState, error) {
+	return sp.s.readPort(ctx, sp.st, sp.c, t)
+}
+
+// set converges t's port to pc; before is its state as read.
+func (sp *span) set(ctx context.Context, t target, before abi.PortState, pc abi.PortConfig, create []abi.Network) error {
+	req := abi.SetPortRequest{Port: t.port, Config: pc, DryRun: sp.dry}
+	if t.dev.ManageVLANs {
+		req.CreateVLANs = create
+	}
+	return sp.run(ctx, t, before, call{caller: sp.c, op: abi.OpSetPort, dev: t.dev, port: t.port, request: req})
+}
+
+// reset returns t's port to its device's idle VLAN (or shuts it).
+func (sp *span) reset(ctx context.Context, t target, before abi.PortState) error {
+	req := abi.ResetPortRequest{Port: t.port, IdleVLAN: t.dev.IdleVLAN, DryRun: sp.dry}
+	return sp.run(ctx, t, before, call{caller: sp.c, op: abi.OpResetPort, dev: t.dev, port: t.port, request: req})
+}
+
+// run makes one change, noting it for undo when it changed the device. The
+// record's commands name the device, since a span changes several.
+func (sp *span) run(ctx context.Context, t target, before abi.PortState, c call) error {
+	var pc PortChange
+	one := &Record{}
+	err := sp.s.apply(ctx, sp.st, one, c, sp.dry, &pc)
+	for _, cmd := range one.Commands {
+		sp.rec.Commands = append(sp.rec.Commands, t.dev.Name+": "+cmd)
+	}
+	if err != nil {
+		return err
+	}
+	pc.Device, pc.Port = t.dev.Name, t.port
+	sp.out = append(sp.out, pc)
+	sp.rec.Changed = sp.rec.Changed || pc.Changed
+	sp.rec.DryRun = sp.dry
+	if pc.Changed && !sp.dry {
+		sp.done = append(sp.done, step{t: t, before: before})
+	}
+	return nil
+}
+
+// fail undoes every change made so far, newest first, and returns err
+// extended with what was undone and what could not be. The undo runs even
+// when the operation's deadline has passed, under a deadline of its own.
+func (sp *span) fail(ctx context.Context, err error) error {
+	if len(sp.done) == 0 {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sp.s.deadline(sp.st.cfg))
+	defer cancel()
+	var undone, failed []string
+	for i := len(sp.done) - 1; i >= 0; i-- {
+		d := sp.done[i]
+		what := fmt.Sprintf("%s %s back to %s", d.t.dev.Name, d.t.port, describeState(d.before))
+		one := &Record{}
+		uerr := sp.s.change(ctx, sp.st, one, restoreCall(sp.c, d))
+		for _, cmd := range one.Commands {
+			sp.rec.Commands = append(sp.rec.Commands, d.t.dev.Name+": "+cmd)
+		}
+		if uerr != nil {
+			failed = append(failed, fmt.Sprintf("%s (%v)", what, uerr))
+			continue
+		}
+		undone = append(undone, what)
+	}
+	sp.rec.RolledBack, sp.rec.NotRolledBack = undone, failed
+	var b strings.Builder
+	if len(undone) > 0 {
+		fmt.Fprintf(&b, "undone: %s", strings.Join(undone, "; "))
+	}
+	if len(failed) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "COULD NOT UNDO, fix by hand: %s", strings.Join(failed, "; "))
+	}
+	return &spanError{err: err, summary: b.String(), kind: fault.KindOf(err)}
+}
+
+// spanError is a failed multi-device operation: the step's error, and what
+// was undone.
+type spanError struct {
+	err     error
+	summary string
+	kind    fault.Kind
+}
+
+func (e *spanError) Error() string { return e.err.Error() + " (" + e.summary + ")" }
+
+// Unwrap gives the failed step's error, whose kind is the operation's.
+func (e *spanError) Unwrap() error { return e.err }
+
+// restoreCall is the driver call that writes a port's earlier state back:
+// set_port with its configuration, or reset_port when it had none a
+// set_port can write (a port that was shut, parked or unconfigured).
+func restoreCall(c Caller, d step) call {
+	b := d.before
+	if b.Enabled && (b.Mode == abi.ModeAccess && b.NativeVLAN != 0 ||
+		(b.Mode == abi.ModeTrunk || b.Mode == abi.ModeHybrid) && (b.NativeVLAN != 0 || len(b.AllowedVLANs) > 0)) {
+		pc := abi.PortConfig{Mode: b.Mode, NativeVLAN: b.NativeVLAN, AllowedVLANs: slices.Clone(b.AllowedVLANs), Description: b.Description}
+		return call{caller: c, op: abi.OpSetPort, dev: d.t.dev, port: d.t.port, request: abi.SetPortRequest{Port: d.t.port, Config: pc}}
+	}
+	return call{caller: c, op: abi.OpResetPort, dev: d.t.dev, port: d.t.port,
+		request: abi.ResetPortRequest{Port: d.t.port, IdleVLAN: d.t.dev.IdleVLAN}}
+}
+
+// describeState renders a port state for messages: "access 100",
+// "trunk 10,20 native 5", "idle".
+func describeState(b abi.PortState) string {
+	switch {
+	case !b.Enabled || b.Mode == "":
+		return "idle"
+	case b.Mode == abi.ModeAccess:
+		return fmt.Sprintf("access %d", b.NativeVLAN)
+	}
+	s := string(b.Mode) + " " + strings.Trim(strings.ReplaceAll(vlanList(b.AllowedVLANs), " ", ""), "[]")
+	if b.NativeVLAN != 0 {
+		s += fmt.Sprintf(" native %d", b.NativeVLAN)
+	}
+	return s
+}
