@@ -29,6 +29,7 @@ func New(c Config) *sdk.Driver {
 	info := c.Info
 	info.Session = "exec"
 	info.NetworkTypes = []string{sdk.NetworkVLAN}
+	info.LAGPattern = lagName.String()[1 : len(lagName.String())-1]
 	info.Notes = append(info.Notes,
 		"add_network and delete_network change nothing: OVS needs no VLAN created before a port uses it",
 		"a port with no idle VLAN is parked on options.isolation_vlan (default 4095), since ovs-vsctl cannot shut a port down",
@@ -39,6 +40,8 @@ func New(c Config) *sdk.Driver {
 		SetPort:       setPort,
 		ResetPort:     resetPort,
 		ReadPort:      readPort,
+		LAGSet:        lagSet,
+		LAGDelete:     lagDelete,
 		ListPorts:     func(h sdk.Host, _ sdk.ListPortsRequest) (sdk.PortList, error) { return listPorts(h, c.Listed) },
 		AddNetwork:    noNetworkChange,
 		DeleteNetwork: noNetworkChange,
@@ -219,8 +222,20 @@ func readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortState, error) {
 	}
 	defer c.s.Close()
 	st, err := c.read(r.Port)
-	if err != nil || !st.Exists {
+	if err != nil {
 		return st, err
+	}
+	if !st.Exists { // a bond member has no port of its own: it reads as its bond
+		v, err := c.view()
+		if err != nil {
+			return st, err
+		}
+		bond := v.portOf(r.Port)
+		if bond == "" {
+			return st, nil
+		}
+		st = v.ports[bond].state
+		st.Port, st.LAG = r.Port, bond
 	}
 	return mercuryState(h, st), nil
 }
