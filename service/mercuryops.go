@@ -14,8 +14,9 @@ import (
 // add_network, delete_network and verify_port; and is_port_supported and
 // list_devices, which answer from the drivers and the inventory.
 
-// PortGroup is a Mercury port group (a LAG across links). The Mercury
-// methods do not build port groups yet: Ironic's update_lag does.
+// PortGroup is a Mercury port group: a LAG of the request's link and
+// Links, on one device or across the two switches of an MLAG pair. Mode is
+// lacp (the default) or static.
 type PortGroup struct {
 	Name  string `json:"name"`
 	Mode  string `json:"mode,omitempty"` // static | lacp
@@ -151,14 +152,6 @@ func (s *Service) network(cfg *inventory.Config, dev inventory.Device, method st
 	return out, nil
 }
 
-// refuseGroups refuses a port group: the Mercury methods do not build them.
-func refuseGroups(g *PortGroup) error {
-	if g != nil {
-		return fault.New(fault.Unsupported, "port_group is not supported by the Mercury methods yet: use Ironic's update_lag / delete_lag for LAGs")
-	}
-	return nil
-}
-
 // apply runs one changing driver call: for real through change (which
 // saves per save_config), or as a dry run that sends nothing and saves
 // nothing. It fills out.
@@ -204,9 +197,6 @@ func (s *Service) AttachPort(ctx context.Context, c Caller, r AttachRequest) (Po
 	if err != nil {
 		return PortChange{}, s.refused(rec, err)
 	}
-	if err := refuseGroups(r.PortGroup); err != nil {
-		return PortChange{}, s.refused(rec, withDevice(err, t.dev.Name))
-	}
 	mode := abi.ModeAccess
 	if r.Mode != "" {
 		if mode, err = modeOf(&r.Mode); err != nil {
@@ -215,6 +205,9 @@ func (s *Service) AttachPort(ctx context.Context, c Caller, r AttachRequest) (Po
 	}
 	if r.Native && mode == abi.ModeAccess {
 		return PortChange{}, s.refused(rec, fault.New(fault.Invalid, "native applies to trunk and hybrid ports: an access port's VLAN is always untagged").WithDevice(t.dev.Name))
+	}
+	if r.PortGroup != nil {
+		return s.attachGroup(ctx, st, c, rec, r, r.Network, mode)
 	}
 	nw, err := s.network(st.cfg, t.dev, "attach_port", r.Network, true)
 	if err == nil {
@@ -278,8 +271,8 @@ func (s *Service) DetachPort(ctx context.Context, c Caller, r DetachRequest) (Po
 	if err != nil {
 		return PortChange{}, s.refused(rec, err)
 	}
-	if err := refuseGroups(r.PortGroup); err != nil {
-		return PortChange{}, s.refused(rec, withDevice(err, t.dev.Name))
+	if r.PortGroup != nil {
+		return s.detachGroup(ctx, st, c, rec, r)
 	}
 	vlan := 0
 	if r.Network != nil {

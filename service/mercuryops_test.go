@@ -149,7 +149,10 @@ func TestMercuryMethodsRefuse(t *testing.T) {
 		err  error
 		kind fault.Kind
 	}{
-		{"port group", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), PortGroup: &service.PortGroup{Name: "b"}})), fault.Unsupported},
+		{"port group of one link", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), PortGroup: &service.PortGroup{Name: "b"}})), fault.Invalid},
+		{"port group mode", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), PortGroup: &service.PortGroup{Name: "b", Mode: "pagp", Links: []service.Link{link("Ethernet2")}}})), fault.Invalid},
+		{"port group name", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), PortGroup: &service.PortGroup{Name: "b\nreload", Links: []service.Link{link("Ethernet2")}}})), fault.Invalid},
+		{"port group member", second(svc.DetachPort(ctx, c, service.DetachRequest{Link: link("Ethernet1"), PortGroup: &service.PortGroup{Name: "b", Links: []service.Link{link("Ethernet2;reload")}}})), fault.Invalid},
 		{"bad mode", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), Mode: "routed"})), fault.Invalid},
 		{"native on access", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(10), Native: true})), fault.Invalid},
 		{"VLAN out of range", second(svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(5000)})), fault.Invalid},

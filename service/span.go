@@ -25,10 +25,10 @@ type span struct {
 	out  []PortChange // one per changing step, in order
 }
 
-// step is one change a span made: the port, and its state before.
+// step is one change a span made, and the driver calls that undo it.
 type step struct {
-	t      target
-	before abi.PortState
+	what string // "tor-1 swp10 back to trunk 10"
+	undo []call
 }
 
 func (s *Service) newSpan(st *state, c Caller, rec *Record, dryRun bool) *span {
@@ -55,24 +55,33 @@ func (sp *span) reset(ctx context.Context, t target, before abi.PortState) error
 	return sp.run(ctx, t, before, call{caller: sp.c, op: abi.OpResetPort, dev: t.dev, port: t.port, request: req})
 }
 
-// run makes one change, noting it for undo when it changed the device. The
-// record's commands name the device, since a span changes several.
+// run makes one change to t's port, whose undo writes before back.
 func (sp *span) run(ctx context.Context, t target, before abi.PortState, c call) error {
+	return sp.changeWith(ctx, c, step{
+		what: fmt.Sprintf("%s %s back to %s", t.dev.Name, t.port, describeState(before)),
+		undo: []call{restoreCall(sp.c, t, before)},
+	})
+}
+
+// changeWith makes one change, noting undo for fail when it changed the
+// device. The record's commands name the device, since a span changes
+// several.
+func (sp *span) changeWith(ctx context.Context, c call, undo step) error {
 	var pc PortChange
 	one := &Record{}
 	err := sp.s.apply(ctx, sp.st, one, c, sp.dry, &pc)
 	for _, cmd := range one.Commands {
-		sp.rec.Commands = append(sp.rec.Commands, t.dev.Name+": "+cmd)
+		sp.rec.Commands = append(sp.rec.Commands, c.dev.Name+": "+cmd)
 	}
 	if err != nil {
 		return err
 	}
-	pc.Device, pc.Port = t.dev.Name, t.port
+	pc.Device, pc.Port = c.dev.Name, c.port
 	sp.out = append(sp.out, pc)
 	sp.rec.Changed = sp.rec.Changed || pc.Changed
 	sp.rec.DryRun = sp.dry
 	if pc.Changed && !sp.dry {
-		sp.done = append(sp.done, step{t: t, before: before})
+		sp.done = append(sp.done, undo)
 	}
 	return nil
 }
@@ -89,17 +98,22 @@ func (sp *span) fail(ctx context.Context, err error) error {
 	var undone, failed []string
 	for i := len(sp.done) - 1; i >= 0; i-- {
 		d := sp.done[i]
-		what := fmt.Sprintf("%s %s back to %s", d.t.dev.Name, d.t.port, describeState(d.before))
-		one := &Record{}
-		uerr := sp.s.change(ctx, sp.st, one, restoreCall(sp.c, d))
-		for _, cmd := range one.Commands {
-			sp.rec.Commands = append(sp.rec.Commands, d.t.dev.Name+": "+cmd)
+		var uerr error
+		for _, c := range d.undo {
+			one := &Record{}
+			uerr = sp.s.change(ctx, sp.st, one, c)
+			for _, cmd := range one.Commands {
+				sp.rec.Commands = append(sp.rec.Commands, c.dev.Name+": "+cmd)
+			}
+			if uerr != nil {
+				break
+			}
 		}
 		if uerr != nil {
-			failed = append(failed, fmt.Sprintf("%s (%v)", what, uerr))
+			failed = append(failed, fmt.Sprintf("%s (%v)", d.what, uerr))
 			continue
 		}
-		undone = append(undone, what)
+		undone = append(undone, d.what)
 	}
 	sp.rec.RolledBack, sp.rec.NotRolledBack = undone, failed
 	var b strings.Builder
@@ -131,15 +145,14 @@ func (e *spanError) Unwrap() error { return e.err }
 // restoreCall is the driver call that writes a port's earlier state back:
 // set_port with its configuration, or reset_port when it had none a
 // set_port can write (a port that was shut, parked or unconfigured).
-func restoreCall(c Caller, d step) call {
-	b := d.before
+func restoreCall(c Caller, t target, b abi.PortState) call {
 	if b.Enabled && (b.Mode == abi.ModeAccess && b.NativeVLAN != 0 ||
 		(b.Mode == abi.ModeTrunk || b.Mode == abi.ModeHybrid) && (b.NativeVLAN != 0 || len(b.AllowedVLANs) > 0)) {
 		pc := abi.PortConfig{Mode: b.Mode, NativeVLAN: b.NativeVLAN, AllowedVLANs: slices.Clone(b.AllowedVLANs), Description: b.Description}
-		return call{caller: c, op: abi.OpSetPort, dev: d.t.dev, port: d.t.port, request: abi.SetPortRequest{Port: d.t.port, Config: pc}}
+		return call{caller: c, op: abi.OpSetPort, dev: t.dev, port: t.port, request: abi.SetPortRequest{Port: t.port, Config: pc}}
 	}
-	return call{caller: c, op: abi.OpResetPort, dev: d.t.dev, port: d.t.port,
-		request: abi.ResetPortRequest{Port: d.t.port, IdleVLAN: d.t.dev.IdleVLAN}}
+	return call{caller: c, op: abi.OpResetPort, dev: t.dev, port: t.port,
+		request: abi.ResetPortRequest{Port: t.port, IdleVLAN: t.dev.IdleVLAN}}
 }
 
 // describeState renders a port state for messages: "access 100",

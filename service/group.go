@@ -1,0 +1,222 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openmercury/mercury/abi"
+	"github.com/openmercury/mercury/fault"
+	"github.com/openmercury/mercury/inventory"
+)
+
+// A port group is a LAG: its links, on one device or on the two switches
+// of an MLAG pair, become one port-channel (bond) per device, which is then
+// put on the network. Each device's part is one lag_set; a device that
+// fails undoes the devices done before it.
+
+// groupMember is one device's part of a port group.
+type groupMember struct {
+	dev   inventory.Device
+	ports []string // sorted
+}
+
+// groupDevices validates a port group (the request's link included) and
+// splits it by device, in device-name order.
+func (s *Service) groupDevices(cfg *inventory.Config, rec *Record, first Link, g *PortGroup) ([]groupMember, string, error) {
+	if err := checkIdentifier("port_group.name", g.Name); err != nil {
+		return nil, "", err
+	}
+	mode := abi.LAGLACP
+	switch g.Mode {
+	case "", abi.LAGLACP:
+	case abi.LAGStatic:
+		mode = abi.LAGStatic
+	default:
+		return nil, "", fault.New(fault.Invalid, "port_group.mode must be lacp or static (got %q)", g.Mode)
+	}
+	byDev := map[string]*groupMember{}
+	for i, l := range append([]Link{first}, g.Links...) {
+		t, err := s.link(cfg, &Record{}, l, true)
+		if err != nil {
+			if i > 0 {
+				err = fmt.Errorf("port_group.links[%d]: %w", i-1, err)
+			}
+			return nil, "", err
+		}
+		m := byDev[t.dev.Name]
+		if m == nil {
+			info, err := s.driverInfo(t.dev)
+			if err != nil {
+				return nil, "", err
+			}
+			if !slices.Contains(info.Operations, abi.OpLAGSet) {
+				return nil, "", fault.New(fault.Unsupported, "driver %s of device %s does not support LAGs (port groups): see the support matrix in docs/drivers.md", t.dev.Driver, t.dev.Name).WithDevice(t.dev.Name)
+			}
+			m = &groupMember{dev: t.dev}
+			byDev[t.dev.Name] = m
+		}
+		if !slices.Contains(m.ports, t.port) {
+			m.ports = append(m.ports, t.port)
+		}
+	}
+	if len(byDev) > 2 {
+		return nil, "", fault.New(fault.Invalid, "port group %s spans %d devices: a LAG has its links on one device or on the two switches of an MLAG pair", g.Name, len(byDev))
+	}
+	var out []groupMember
+	for _, m := range byDev {
+		slices.Sort(m.ports)
+		out = append(out, *m)
+	}
+	slices.SortFunc(out, func(a, b groupMember) int { return strings.Compare(a.dev.Name, b.dev.Name) })
+	if len(out) == 1 && len(out[0].ports) < 2 {
+		return nil, "", fault.New(fault.Invalid, "port group %s has one link (%s %s): list its other links in port_group.links", g.Name, out[0].dev.Name, out[0].ports[0]).WithDevice(out[0].dev.Name)
+	}
+	rec.Device, rec.Port = out[0].dev.Name, g.Name
+	return out, mode, nil
+}
+
+// attachGroup makes the port group's LAG on each device and puts it on nw.
+// Before each device's lag_set it reads the members: a LAG that did not
+// exist is undone by deleting it and writing the members back, one that
+// did by setting it back to what its members read.
+func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Record, r AttachRequest, nw Network, mode abi.Mode) (PortChange, error) {
+	members, lagMode, err := s.groupDevices(st.cfg, rec, r.Link, r.PortGroup)
+	if err != nil {
+		return PortChange{}, s.refused(rec, err)
+	}
+	nets := map[string]abi.Network{}
+	for _, m := range members {
+		n, err := s.network(st.cfg, m.dev, "attach_port", nw, true)
+		if err == nil {
+			err = permit(st.cfg, c, m.dev, n.VLAN)
+		}
+		if err != nil {
+			return PortChange{}, s.refused(rec, err)
+		}
+		nets[m.dev.Name] = n
+	}
+	name := r.PortGroup.Name
+	out := PortChange{Device: members[0].dev.Name, Port: name}
+	sp := s.newSpan(st, c, rec, r.DryRun)
+	var devs []inventory.Device
+	for _, m := range members {
+		devs = append(devs, m.dev)
+	}
+	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
+		for _, m := range members {
+			n := nets[m.dev.Name]
+			var before []abi.PortState
+			var lag *abi.PortState // the LAG as its members read, when it exists
+			for _, p := range m.ports {
+				ps, err := sp.read(ctx, target{dev: m.dev, port: p})
+				if err != nil {
+					return sp.fail(ctx, err)
+				}
+				ps.Port = p
+				before = append(before, ps)
+				// A member already in a LAG: this group's (a driver refuses a
+				// member of another LAG). Drivers name the LAG as the device
+				// does (Port-Channel5, or the bond's name).
+				if ps.LAG != "" && lag == nil {
+					lag = &ps
+				}
+			}
+			pc := abi.PortConfig{Mode: abi.ModeAccess, NativeVLAN: n.VLAN}
+			if mode != abi.ModeAccess {
+				cur := abi.PortState{}
+				if lag != nil {
+					cur = *lag
+				}
+				pc = joined(cur, mode, n.VLAN, r.Native)
+			}
+			req := abi.LAGSetRequest{LAG: abi.LAG{Name: name, Mode: lagMode, Members: m.ports}, Config: pc, DryRun: r.DryRun}
+			if m.dev.ManageVLANs {
+				req.CreateVLANs = []abi.Network{n}
+			}
+			call := call{caller: c, op: abi.OpLAGSet, dev: m.dev, port: name, request: req}
+			if err := sp.changeWith(ctx, call, s.lagUndo(c, m, name, lagMode, lag, before)); err != nil {
+				return sp.fail(ctx, err)
+			}
+		}
+		return nil
+	})
+	return sp.result(out), err
+}
+
+// lagUndo is the step that undoes a lag_set on m: delete the LAG it made
+// and write the members back, or set the LAG it changed back to how its
+// members read.
+func (s *Service) lagUndo(c Caller, m groupMember, name, mode string, lag *abi.PortState, before []abi.PortState) step {
+	if lag != nil {
+		var members []string
+		for _, b := range before {
+			if b.LAG != "" {
+				members = append(members, b.Port)
+			}
+		}
+		pc := abi.PortConfig{Mode: lag.Mode, NativeVLAN: lag.NativeVLAN, AllowedVLANs: slices.Clone(lag.AllowedVLANs)}
+		return step{
+			what: fmt.Sprintf("%s LAG %s back to %s", m.dev.Name, name, describeState(*lag)),
+			undo: []call{{caller: c, op: abi.OpLAGSet, dev: m.dev, port: name,
+				request: abi.LAGSetRequest{LAG: abi.LAG{Name: name, Mode: mode, Members: members}, Config: pc}}},
+		}
+	}
+	undo := []call{{caller: c, op: abi.OpLAGDelete, dev: m.dev, port: name,
+		request: abi.LAGDeleteRequest{LAG: abi.LAG{Name: name, Members: m.ports}, IdleVLAN: m.dev.IdleVLAN}}}
+	for _, b := range before {
+		undo = append(undo, restoreCall(c, target{dev: m.dev, port: b.Port}, b))
+	}
+	return step{what: fmt.Sprintf("%s LAG %s removed, its members %v back as they were", m.dev.Name, name, m.ports), undo: undo}
+}
+
+// detachGroup deletes the port group's LAG on each device, its members
+// going to the idle VLAN. A device that fails sets the LAGs already
+// deleted back up as their members read.
+func (s *Service) detachGroup(ctx context.Context, st *state, c Caller, rec *Record, r DetachRequest) (PortChange, error) {
+	members, lagMode, err := s.groupDevices(st.cfg, rec, r.Link, r.PortGroup)
+	if err != nil {
+		return PortChange{}, s.refused(rec, err)
+	}
+	for _, m := range members {
+		if err := permit(st.cfg, c, m.dev); err != nil {
+			return PortChange{}, s.refused(rec, err)
+		}
+	}
+	name := r.PortGroup.Name
+	out := PortChange{Device: members[0].dev.Name, Port: name}
+	sp := s.newSpan(st, c, rec, r.DryRun)
+	var devs []inventory.Device
+	for _, m := range members {
+		devs = append(devs, m.dev)
+	}
+	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
+		for _, m := range members {
+			var lag *abi.PortState
+			var before []abi.PortState
+			for _, p := range m.ports {
+				ps, err := sp.read(ctx, target{dev: m.dev, port: p})
+				if err != nil {
+					return sp.fail(ctx, err)
+				}
+				ps.Port = p
+				before = append(before, ps)
+				if ps.LAG != "" && lag == nil {
+					lag = &ps
+				}
+			}
+			if lag == nil {
+				continue // not a LAG on this device: nothing to delete
+			}
+			undo := s.lagUndo(c, m, name, lagMode, lag, before)
+			undo.what = fmt.Sprintf("%s LAG %s made again as %s", m.dev.Name, name, describeState(*lag))
+			req := abi.LAGDeleteRequest{LAG: abi.LAG{Name: name, Members: m.ports}, IdleVLAN: m.dev.IdleVLAN, DryRun: r.DryRun}
+			if err := sp.changeWith(ctx, call{caller: c, op: abi.OpLAGDelete, dev: m.dev, port: name, request: req}, undo); err != nil {
+				return sp.fail(ctx, err)
+			}
+		}
+		return nil
+	})
+	return sp.result(out), err
+}
