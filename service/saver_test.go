@@ -28,6 +28,13 @@ const callers = `  auth:
 // the arista-eos driver and the given save_config and save delay.
 func simService(t *testing.T, saveConfig string, delay time.Duration) (*service.Service, *simulator.Device) {
 	t.Helper()
+	svc, eos1, _ := simPair(t, saveConfig, delay)
+	return svc, eos1
+}
+
+// simPair is simService with both of its switches, eos-1 and eos-2.
+func simPair(t *testing.T, saveConfig string, delay time.Duration) (*service.Service, *simulator.Device, *simulator.Device) {
+	t.Helper()
 	sim, err := simulator.Run(simulator.Fleet("arista-eos", "eos", 2), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -40,8 +47,9 @@ func simService(t *testing.T, saveConfig string, delay time.Duration) (*service.
 	}
 	cfg := simlab.Config(t, inv.String(), callers, "    save_config: "+saveConfig+"\n", "arista-eos")
 	svc := simlab.Service(t, cfg, delay)
-	dev, _ := sim.Device("eos-1")
-	return svc, dev
+	eos1, _ := sim.Device("eos-1")
+	eos2, _ := sim.Device("eos-2")
+	return svc, eos1, eos2
 }
 
 func attach(t *testing.T, svc *service.Service, port string, vlan int) service.UpdatePortResult {

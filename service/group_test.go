@@ -1,0 +1,65 @@
+package service_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/openmercury/mercury/service"
+	"github.com/openmercury/mercury/simulator"
+)
+
+// TestPortGroupAcrossPair: a port group with a link on each switch of a
+// pair makes a LAG on both, on the network; detaching deletes both. When
+// the second switch refuses its part, the LAG made on the first is
+// deleted and its member written back, and the error says so.
+func TestPortGroupAcrossPair(t *testing.T) {
+	svc, eos1, eos2 := simPair(t, "never", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	l1 := service.Link{SwitchID: "eos-1", PortID: "Ethernet3"}
+	l2 := service.Link{SwitchID: "eos-2", PortID: "Ethernet3"}
+	group := &service.PortGroup{Name: "node-9", Mode: "lacp", Links: []service.Link{l2}}
+	vlan := service.Network{Type: "vlan", SegmentationID: 100}
+
+	res, err := svc.AttachPort(ctx, c, service.AttachRequest{Link: l1, Network: vlan, PortGroup: group})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Steps) != 2 || !res.Changed {
+		t.Fatalf("attach: %+v, want a changed step on each switch", res)
+	}
+	for _, dev := range []*simulator.Device{eos1, eos2} {
+		lags := dev.State().Running.LAGs
+		if len(lags) != 1 {
+			t.Fatalf("%s: LAGs %+v, want one", dev.Name(), lags)
+		}
+		for _, l := range lags {
+			if !reflect.DeepEqual(l.Members, []string{"Ethernet3"}) || l.AccessVLAN != 100 {
+				t.Fatalf("%s: LAG %+v, want Ethernet3 as its member, on VLAN 100", dev.Name(), l)
+			}
+		}
+	}
+	if _, err := svc.DetachPort(ctx, c, service.DetachRequest{Link: l1, PortGroup: group}); err != nil {
+		t.Fatal(err)
+	}
+	for _, dev := range []*simulator.Device{eos1, eos2} {
+		if lags := dev.State().Running.LAGs; len(lags) != 0 {
+			t.Fatalf("%s: LAGs %+v after the detach, want none", dev.Name(), lags)
+		}
+	}
+
+	// eos-2 refuses its part: eos-1's LAG is undone.
+	before := eos1.State().Running.Ports["Ethernet3"]
+	eos2.SetFault(simulator.Fault{RejectConfigLine: 1})
+	_, err = svc.AttachPort(ctx, c, service.AttachRequest{Link: l1, Network: vlan, PortGroup: group})
+	if err == nil || !strings.Contains(err.Error(), "undone: eos-1 LAG node-9 removed") {
+		t.Fatalf("attach with eos-2 refusing: %v, want an error saying eos-1's LAG was undone", err)
+	}
+	if lags := eos1.State().Running.LAGs; len(lags) != 0 {
+		t.Fatalf("eos-1 LAGs %+v after the rollback, want none", lags)
+	}
+	if after := eos1.State().Running.Ports["Ethernet3"]; !reflect.DeepEqual(after, before) {
+		t.Fatalf("eos-1 Ethernet3 after the rollback: %+v, want %+v", after, before)
+	}
+}
