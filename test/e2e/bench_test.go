@@ -131,3 +131,73 @@ func mustService(b *testing.B, cfg *inventory.Config, eng *mruntime.Engine, pool
 	}
 	return svc
 }
+
+// BenchmarkDPUAttach measures the overhead of a chained DPU attach: the
+// chain (read and widen the switch uplink, read and set the representor,
+// both devices locked) next to its two single-device steps, an access
+// attach on the switch and one on the DPU's representor, each warm. Every
+// iteration changes both devices: the uplink is put back to its baseline
+// outside the timer.
+func BenchmarkDPUAttach(b *testing.B) {
+	lab := topo.NewLab(b)
+	sw := topo.NewOVSSwitch(b, lab, "sw", topo.OVSConfig{Servers: 1, SSH: true})
+	dpu := topo.NewOVSSwitch(b, lab, "dpu", topo.OVSConfig{SSH: true})
+	dpu.AddServer(b, "pf0hpf")
+	topo.Trunk(b, sw, "swp10", dpu, "p0")
+	sw.Vsctl(b, "set", "port", "swp10", "vlan_mode=trunk", "trunks=10")
+	opt := func(s *topo.OVSSwitch) string {
+		return "    options:\n      db: " + strings.TrimPrefix(s.DB(), "unix:") + "\n"
+	}
+	cfgPath, drivers := writeInventory(b, "",
+		device{name: "tor-1", mac: "52:54:00:aa:00:51", driver: "ovs", sw: sw.SSH(), extra: opt(sw)},
+		device{name: "dpu-1", mac: "52:54:00:aa:00:52", driver: "dpu-ovs", sw: dpu.SSH(), extra: "    uplink:\n      device: tor-1\n      port: swp10\n" + opt(dpu)},
+		device{name: "dpu-solo", mac: "52:54:00:aa:00:53", driver: "dpu-ovs", sw: dpu.SSH(), extra: opt(dpu)},
+	)
+	cfg, err := inventory.Load(cfgPath, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := mruntime.New(context.Background(), mruntime.Options{CacheDir: wasmbuild.CacheDir(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close(context.Background())
+	if err := eng.LoadDir(context.Background(), drivers); err != nil {
+		b.Fatal(err)
+	}
+	pool := ssh.NewPool(ssh.Options{})
+	defer pool.Close()
+	svc := mustService(b, cfg, eng, pool)
+	attach := func(b *testing.B, dev, port string, vlan int) {
+		if _, err := svc.AttachPort(context.Background(), caller, service.AttachRequest{
+			Link: service.Link{SwitchID: dev, PortID: port}, Network: service.Network{Type: "vlan", SegmentationID: vlan},
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	vlan := func(i int) int { return 100 + i%2 }
+	b.Run("switch-step", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			attach(b, "tor-1", "swp1", vlan(i))
+		}
+	})
+	b.Run("dpu-step", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			attach(b, "dpu-solo", "pf0hpf", vlan(i))
+		}
+	})
+	b.Run("chain", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			b.StopTimer()
+			sw.Vsctl(b, "set", "port", "swp10", "trunks=10")
+			b.StartTimer()
+			attach(b, "dpu-1", "pf0hpf", vlan(i))
+		}
+	})
+}
