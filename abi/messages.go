@@ -14,12 +14,14 @@ const (
 	OpLAGDelete     = "lag_delete"     // LAGDeleteRequest -> Result
 	OpSave          = "save"           // SaveRequest -> Result
 	OpListPorts     = "list_ports"     // ListPortsRequest -> PortList
+	OpReadNetworks  = "read_networks"  // ReadNetworksRequest -> NetworkList
 )
 
 // Ops lists every operation in specification order.
 var Ops = []string{
 	OpDescribe, OpPortSupported, OpSetPort, OpResetPort, OpAddNetwork,
 	OpDeleteNetwork, OpReadPort, OpLAGSet, OpLAGDelete, OpSave, OpListPorts,
+	OpReadNetworks,
 }
 
 // Mode is a port's switching mode.
@@ -185,6 +187,15 @@ type ListPortsRequest struct{}
 // gives it.
 type PortList struct {
 	Ports []PortState `json:"ports"`
+}
+
+// ReadNetworksRequest reads the networks the device has: its VLANs and
+// their VXLAN VNIs. It has no fields.
+type ReadNetworksRequest struct{}
+
+// NetworkList answers a ReadNetworksRequest, in VLAN order.
+type NetworkList struct {
+	Networks []Network `json:"networks"`
 }
 
 // SaveRequest persists the running configuration. It has no fields.

@@ -27,6 +27,7 @@ type Driver struct {
 	LAGDelete     func(Host, LAGDeleteRequest) (Result, error)
 	Save          func(Host, SaveRequest) (Result, error)
 	ListPorts     func(Host, ListPortsRequest) (PortList, error)
+	ReadNetworks  func(Host, ReadNetworksRequest) (NetworkList, error)
 }
 
 // registered is the driver this module exports. A wasm module is one
@@ -71,6 +72,7 @@ func (d *Driver) Describe() Description {
 		{abi.OpLAGDelete, d.LAGDelete != nil},
 		{abi.OpSave, d.Save != nil},
 		{abi.OpListPorts, d.ListPorts != nil},
+		{abi.OpReadNetworks, d.ReadNetworks != nil},
 	} {
 		if o.set {
 			info.Operations = append(info.Operations, o.name)
@@ -118,6 +120,8 @@ func (d *Driver) Dispatch(h Host, op string, in []byte) (status int32, out []byt
 		return run(d, h, in, d.Save)
 	case abi.OpListPorts:
 		return run(d, h, in, d.ListPorts)
+	case abi.OpReadNetworks:
+		return run(d, h, in, d.ReadNetworks)
 	}
 	return abi.StatusUnsupported, nil
 }

@@ -23,6 +23,8 @@ type (
 	SaveRequest          = abi.SaveRequest
 	ListPortsRequest     = abi.ListPortsRequest
 	PortList             = abi.PortList
+	ReadNetworksRequest  = abi.ReadNetworksRequest
+	NetworkList          = abi.NetworkList
 	Result               = abi.Result
 )
 

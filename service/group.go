@@ -89,6 +89,9 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 	nets := map[string]abi.Network{}
 	for _, m := range members {
 		n, err := s.network(st.cfg, m.dev, "attach_port", nw, true)
+		if err == nil && n.VNI != 0 {
+			err = fault.New(fault.Unsupported, "a port group on a VXLAN network is not built yet: attach the group to the local VLAN, and map it to the VNI with add_network").WithDevice(m.dev.Name)
+		}
 		if err == nil {
 			err = permit(st.cfg, c, m.dev, n.VLAN)
 		}

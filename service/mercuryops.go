@@ -134,17 +134,16 @@ func (s *Service) network(cfg *inventory.Config, dev inventory.Device, method st
 		if err := checkVNI("network.segmentation_id", n.SegmentationID); err != nil {
 			return out, withDevice(err, dev.Name)
 		}
-		if n.VLAN == 0 {
-			return out, fault.New(fault.Unsupported, "network.vlan is required for a vxlan network on %s: choosing the local VLAN from vxlan_vlan_range is not built yet", dev.Name).WithDevice(dev.Name)
-		}
-		if err := checkVLANRange("network.vlan", n.VLAN); err != nil {
-			return out, withDevice(err, dev.Name)
+		if n.VLAN != 0 { // else the service picks it under the device's lock
+			if err := checkVLANRange("network.vlan", n.VLAN); err != nil {
+				return out, withDevice(err, dev.Name)
+			}
 		}
 		out.VLAN, out.VNI = n.VLAN, n.SegmentationID
 	default:
 		return out, fault.New(fault.Invalid, "network.type must be vlan or vxlan (got %q)", n.Type).WithDevice(dev.Name)
 	}
-	if policy {
+	if policy && out.VLAN != 0 {
 		if err := checkVLANs(cfg, dev, method, dev.Name, []int{out.VLAN}); err != nil {
 			return out, err
 		}
@@ -210,11 +209,14 @@ func (s *Service) AttachPort(ctx context.Context, c Caller, r AttachRequest) (Po
 		return s.attachGroup(ctx, st, c, rec, r, r.Network, mode)
 	}
 	nw, err := s.network(st.cfg, t.dev, "attach_port", r.Network, true)
-	if err == nil {
+	if err == nil && nw.VLAN != 0 {
 		err = permit(st.cfg, c, t.dev, nw.VLAN)
 	}
 	if err != nil {
 		return PortChange{}, s.refused(rec, err)
+	}
+	if nw.VNI != 0 {
+		return s.attachVXLAN(ctx, st, c, rec, t, nw, mode, r.Native, r.DryRun)
 	}
 	if !t.dev.Uplink.IsZero() {
 		up, err := s.uplink(st.cfg, c, t.dev, "attach_port", nw.VLAN)
@@ -279,6 +281,12 @@ func (s *Service) DetachPort(ctx context.Context, c Caller, r DetachRequest) (Po
 		nw, err := s.network(st.cfg, t.dev, "detach_port", *r.Network, false)
 		if err != nil {
 			return PortChange{}, s.refused(rec, err)
+		}
+		if nw.VNI != 0 {
+			if err := permit(st.cfg, c, t.dev); err != nil {
+				return PortChange{}, s.refused(rec, err)
+			}
+			return s.detachVXLAN(ctx, st, c, rec, t, nw, r.DryRun)
 		}
 		vlan = nw.VLAN
 	}
@@ -384,8 +392,11 @@ func (s *Service) networkOp(ctx context.Context, c Caller, method, op string, r 
 	}
 	rec.Device = dev.Name
 	nw, err := s.network(st.cfg, dev, method, r.Network, policy)
-	if err == nil {
+	if err == nil && nw.VLAN != 0 {
 		err = permit(st.cfg, c, dev, nw.VLAN)
+	}
+	if err == nil && nw.VLAN == 0 {
+		err = s.needNetworks(target{dev: dev})
 	}
 	if err != nil {
 		return PortChange{}, s.refused(rec, err)
@@ -395,6 +406,33 @@ func (s *Service) networkOp(ctx context.Context, c Caller, method, op string, r 
 	}
 	out := PortChange{Device: dev.Name}
 	err = s.locked(ctx, st.cfg, rec, []string{dev.Name}, func(ctx context.Context) error {
+		if nw.VLAN == 0 { // a VXLAN network without its local VLAN: the device's, or a free one
+			t := target{dev: dev}
+			have, err := s.networks(ctx, st, c, t)
+			if err != nil {
+				return err
+			}
+			if op == abi.OpDeleteNetwork {
+				for _, n := range have.Networks {
+					if n.VNI == nw.VNI {
+						nw.VLAN = n.VLAN
+					}
+				}
+				if nw.VLAN == 0 {
+					return nil // the device does not map the VNI: nothing to delete
+				}
+			} else {
+				if nw.VLAN, _, err = s.localVLAN(ctx, st, c, t, nw, have); err != nil {
+					return err
+				}
+				if err := checkVLANs(st.cfg, dev, method, dev.Name, []int{nw.VLAN}); err != nil {
+					return err
+				}
+				if err := permit(st.cfg, c, dev, nw.VLAN); err != nil {
+					return err
+				}
+			}
+		}
 		req := abi.NetworkRequest{Network: nw, Force: r.Force, DryRun: r.DryRun}
 		return s.apply(ctx, st, rec, call{caller: c, op: op, dev: dev, request: req}, r.DryRun, &out)
 	})

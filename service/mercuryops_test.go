@@ -172,3 +172,33 @@ func TestMercuryMethodsRefuse(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestVXLANAttach: a VXLAN attach without a local VLAN maps the lowest free
+// VLAN of vxlan_vlan_range to the VNI on the switch, then sets the port;
+// a second port on the VNI reuses the VLAN; a detach by VNI finds it.
+func TestVXLANAttach(t *testing.T) {
+	svc, dev := simService(t, "never", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	vni := service.Network{Type: "vxlan", SegmentationID: 10500}
+	res, err := svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet5"), Network: vni})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := dev.State().Running
+	vlan := run.Ports["Ethernet5"].AccessVLAN
+	if !res.Changed || run.VNIs[vlan] != 10500 || vlan != 3000 {
+		t.Fatalf("attach: %+v; Ethernet5 on VLAN %d, VNIs %v; want VLAN 3000 (the lowest of vxlan_vlan_range) mapped to 10500", res, vlan, run.VNIs)
+	}
+	if _, err := svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet6"), Network: vni}); err != nil {
+		t.Fatal(err)
+	}
+	if got := dev.State().Running.Ports["Ethernet6"].AccessVLAN; got != vlan {
+		t.Fatalf("second port on VNI 10500: VLAN %d, want %d (the VNI's)", got, vlan)
+	}
+	if _, err := svc.DetachPort(ctx, c, service.DetachRequest{Link: link("Ethernet5"), Network: &vni}); err != nil {
+		t.Fatal(err)
+	}
+	if p := dev.State().Running.Ports["Ethernet5"]; p.Carries(vlan) {
+		t.Fatalf("Ethernet5 still carries VLAN %d after the detach: %+v", vlan, p)
+	}
+}

@@ -35,6 +35,7 @@ func init() {
 			},
 		},
 		Listed: re.MatchString,
+		VXLAN:  true,
 	}))
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,7 +57,7 @@ func (m *Members) Driver() *sdk.Driver {
 	info := m.Info
 	info.Session, info.Shell = "interactive", m.Platform.Shell()
 	drv := &sdk.Driver{Info: info, SetPort: d.setPort, ResetPort: d.resetPort, AddNetwork: d.addNetwork,
-		DeleteNetwork: d.deleteNetwork, ReadPort: d.readPort}
+		DeleteNetwork: d.deleteNetwork, ReadPort: d.readPort, ReadNetworks: d.readNetworks}
 	if len(m.Platform.Save) > 0 {
 		drv.Save = func(h sdk.Host, _ sdk.SaveRequest) (sdk.Result, error) {
 			s, err := c.Open(h)
@@ -85,6 +86,22 @@ func (d *memberDriver) open(h sdk.Host) (*Session, MemberState, error) {
 	}
 	s.Close()
 	return nil, MemberState{}, err
+}
+
+// readNetworks reads the device's VLANs (these OSes map no VNIs).
+func (d *memberDriver) readNetworks(h sdk.Host, _ sdk.ReadNetworksRequest) (sdk.NetworkList, error) {
+	s, st, err := d.open(h)
+	if err != nil {
+		return sdk.NetworkList{}, err
+	}
+	defer s.Close()
+	list := sdk.NetworkList{Networks: []sdk.Network{}}
+	for _, v := range slices.Sorted(maps.Keys(st.VLANs)) {
+		if st.VLANs[v] {
+			list.Networks = append(list.Networks, sdk.Network{VLAN: v})
+		}
+	}
+	return list, nil
 }
 
 func (d *memberDriver) lines(tmpl []string, vlan int, port string) []string {

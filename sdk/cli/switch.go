@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,6 +103,7 @@ func (sw *Switch) Driver() *sdk.Driver {
 		AddNetwork:    d.addNetwork,
 		DeleteNetwork: d.deleteNetwork,
 		ReadPort:      d.readPort,
+		ReadNetworks:  d.readNetworks,
 	}
 	if len(sw.Platform.Save) > 0 {
 		drv.Save = d.save
@@ -238,6 +240,21 @@ func (d *driver) readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortState, err
 	defer s.Close()
 	st, _, err := d.port(s, r.Port, false)
 	return st, err
+}
+
+// readNetworks reads the VLANs, their names and VNIs from the whole
+// running configuration.
+func (d *driver) readNetworks(h sdk.Host, _ sdk.ReadNetworksRequest) (sdk.NetworkList, error) {
+	s, run, err := d.openAll(h)
+	if err != nil {
+		return sdk.NetworkList{}, err
+	}
+	defer s.Close()
+	list := sdk.NetworkList{Networks: []sdk.Network{}}
+	for _, v := range slices.Sorted(maps.Keys(run.VLANs)) {
+		list.Networks = append(list.Networks, sdk.Network{VLAN: v, VNI: run.VNIs[v], Name: run.VLANs[v]})
+	}
+	return list, nil
 }
 
 // converge reads the port (and the VLANs when some must exist), works out

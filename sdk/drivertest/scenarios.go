@@ -405,6 +405,14 @@ func scenarios() []scenario {
 				vni(0),
 				func() error { return k.hasVLAN(v4, false) })
 		}},
+		{"read_networks matches the device", []string{add, abi.OpReadNetworks}, func(k *kit) error {
+			return k.networksMatch(abi.Network{VLAN: v4})
+		}},
+		{"read_networks shows a VNI map", []string{add, del, abi.NetworkVXLAN, abi.OpReadNetworks}, func(k *kit) error {
+			n := abi.Network{VLAN: v4, VNI: 10204}
+			defer k.change(del, abi.NetworkRequest{Network: n}, true)
+			return k.networksMatch(n)
+		}},
 		faultScenario("fault: connection refused", simulator.Fault{Refuse: true}, false, set, "unreachable"),
 		faultScenario("fault: authentication rejected", simulator.Fault{RejectAuth: true}, false, set, "auth"),
 		faultScenario("fault: connection dropped mid-command", simulator.Fault{DropAtConfigLine: 2}, true, set, "unreachable", "timeout", "device"),
@@ -494,4 +502,35 @@ func FormatOutcomes(out []Outcome) string {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// networksMatch adds n, then checks that read_networks gives the device's
+// VLANs and VNI maps exactly.
+func (k *kit) networksMatch(n abi.Network) error {
+	if _, err := k.change(abi.OpAddNetwork, abi.NetworkRequest{Network: n}, true); err != nil {
+		return err
+	}
+	var list abi.NetworkList
+	if err := k.do(k.deadline, abi.OpReadNetworks, abi.ReadNetworksRequest{}, &list); err != nil {
+		return err
+	}
+	run := k.dev.State().Running
+	got := map[int]int{}
+	for _, nw := range list.Networks {
+		got[nw.VLAN] = nw.VNI
+		if _, ok := run.VLANs[nw.VLAN]; !ok {
+			return fmt.Errorf("read_networks gave VLAN %d, which the device lacks", nw.VLAN)
+		}
+		if nw.VNI != run.VNIs[nw.VLAN] {
+			return fmt.Errorf("read_networks gave VLAN %d with VNI %d, the device maps it to %d", nw.VLAN, nw.VNI, run.VNIs[nw.VLAN])
+		}
+	}
+	// Some OSes do not show the default VLAN 1; every other VLAN must be
+	// there.
+	for v := range run.VLANs {
+		if _, ok := got[v]; !ok && v != 1 {
+			return fmt.Errorf("read_networks left out VLAN %d, which the device has", v)
+		}
+	}
+	return nil
 }

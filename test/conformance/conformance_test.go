@@ -13,7 +13,7 @@ import (
 
 // realPeers are drivers proven on real datapaths instead (test/e2e): they
 // drive Linux tools, which need no simulator.
-var realPeers = []string{"ovs", "linux-bridge"}
+var realPeers = []string{"ovs", "dpu-ovs", "linux-bridge"}
 
 // TestKit runs the kit on every driver in drivers-wasm/ that has a
 // simulator platform of the same name; a driver with neither a platform

@@ -9,6 +9,7 @@
 //	options.ovs_vsctl        command to run (default "sudo -n ovs-vsctl")
 //	options.db               ovsdb socket path, for a private OVS instance
 //	options.isolation_vlan   VLAN that parks a port carrying nothing (default 4095)
+//
 // Its tests are the ovs and dpu-ovs drivers' (scripted device sessions,
 // natively and compiled to wasm) and test/e2e (real Open vSwitch).
 package vswitch

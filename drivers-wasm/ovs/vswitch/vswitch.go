@@ -22,6 +22,9 @@ type Config struct {
 	// Listed reports whether list_ports reports a port (a DPU reports its
 	// representors only); nil reports every port.
 	Listed func(port string) bool
+	// VXLAN makes add_network and delete_network of a network with a VNI
+	// make and remove a VXLAN tunnel port, and adds read_networks.
+	VXLAN bool
 }
 
 // New returns an Open vSwitch driver described by c.
@@ -35,7 +38,7 @@ func New(c Config) *sdk.Driver {
 		"a port with no idle VLAN is parked on options.isolation_vlan (default 4095), since ovs-vsctl cannot shut a port down",
 		"changes are in ovsdb, which persists across restarts: saved is always true",
 	)
-	return &sdk.Driver{
+	d := &sdk.Driver{
 		Info:          info,
 		SetPort:       setPort,
 		ResetPort:     resetPort,
@@ -47,6 +50,14 @@ func New(c Config) *sdk.Driver {
 		DeleteNetwork: noNetworkChange,
 		Save:          func(sdk.Host, sdk.SaveRequest) (sdk.Result, error) { return sdk.Result{Saved: true}, nil },
 	}
+	if c.VXLAN {
+		d.Info.NetworkTypes = append(d.Info.NetworkTypes, sdk.NetworkVXLAN)
+		d.AddNetwork = func(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error) { return addTunnel(h, r, c.Listed) }
+		d.DeleteNetwork = func(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error) { return deleteTunnel(h, r, c.Listed) }
+		d.ReadNetworks = func(h sdk.Host, _ sdk.ReadNetworksRequest) (sdk.NetworkList, error) { return readTunnels(h) }
+		d.Info.Notes = append(d.Info.Notes, "a VXLAN network is a tunnel port vx<VNI> (options:key=VNI, remote options.vxlan_remote_ip) on the network's local VLAN")
+	}
+	return d
 }
 
 // vsctl returns the command prefix for this device.
@@ -263,6 +274,11 @@ func listPorts(h sdk.Host, listed func(string) bool) (sdk.PortList, error) {
 		return sdk.PortList{}, err
 	}
 	defer c.s.Close()
+	return listPortsOn(c, h, listed)
+}
+
+// listPortsOn is listPorts on an open session.
+func listPortsOn(c *conn, h sdk.Host, listed func(string) bool) (sdk.PortList, error) {
 	out, status, err := c.s.Exec(c.prefix + " --format=json -- --columns=name,vlan_mode,tag,trunks,external_ids list port")
 	if err != nil {
 		return sdk.PortList{}, err
