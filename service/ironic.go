@@ -146,9 +146,20 @@ func (s *Service) UpdatePort(ctx context.Context, c Caller, r UpdatePortRequest)
 	if dev.ManageVLANs {
 		req.CreateVLANs = networksFor(pc)
 	}
-	err = s.locked(ctx, st.cfg, rec, []string{dev.Name}, func(ctx context.Context) error {
-		return s.change(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: dev, port: port, request: req})
-	})
+	if !dev.Uplink.IsZero() { // a DPU: its uplink switch carries the port's VLANs
+		up, err := s.uplink(st.cfg, c, dev, "update_port", vlans...)
+		if err != nil {
+			return UpdatePortResult{}, s.refused(rec, err)
+		}
+		_, err = s.dpuChange(ctx, st, c, rec, target{dev: dev, port: port}, up, vlans, false, func(abi.PortState) repChange { return repChange{pc: pc} })
+		if err != nil {
+			return UpdatePortResult{}, err
+		}
+	} else {
+		err = s.locked(ctx, st.cfg, rec, []string{dev.Name}, func(ctx context.Context) error {
+			return s.change(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: dev, port: port, request: req})
+		})
+	}
 	if err != nil {
 		return UpdatePortResult{}, err
 	}
@@ -189,10 +200,21 @@ func (s *Service) ResetPort(ctx context.Context, c Caller, r ResetPortRequest) (
 		return ResetPortResult{}, s.refused(rec, err)
 	}
 	rec.Port = port
-	err = s.locked(ctx, st.cfg, rec, []string{dev.Name}, func(ctx context.Context) error {
-		return s.change(ctx, st, rec, call{caller: c, op: abi.OpResetPort, dev: dev, port: port,
-			request: abi.ResetPortRequest{Port: port, IdleVLAN: idle}})
-	})
+	if !dev.Uplink.IsZero() { // a DPU: VLANs no representor carries leave its uplink
+		up, err := s.uplink(st.cfg, c, dev, "reset_port")
+		if err != nil {
+			return ResetPortResult{}, s.refused(rec, err)
+		}
+		_, err = s.dpuChange(ctx, st, c, rec, target{dev: dev, port: port}, up, nil, false, func(abi.PortState) repChange { return repChange{reset: true, idle: idle} })
+		if err != nil {
+			return ResetPortResult{}, err
+		}
+	} else {
+		err = s.locked(ctx, st.cfg, rec, []string{dev.Name}, func(ctx context.Context) error {
+			return s.change(ctx, st, rec, call{caller: c, op: abi.OpResetPort, dev: dev, port: port,
+				request: abi.ResetPortRequest{Port: port, IdleVLAN: idle}})
+		})
+	}
 	if err != nil {
 		return ResetPortResult{}, err
 	}

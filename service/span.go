@@ -51,7 +51,12 @@ func (sp *span) set(ctx context.Context, t target, before abi.PortState, pc abi.
 
 // reset returns t's port to its device's idle VLAN (or shuts it).
 func (sp *span) reset(ctx context.Context, t target, before abi.PortState) error {
-	req := abi.ResetPortRequest{Port: t.port, IdleVLAN: t.dev.IdleVLAN, DryRun: sp.dry}
+	return sp.resetTo(ctx, t, before, t.dev.IdleVLAN)
+}
+
+// resetTo returns t's port to idle VLAN idle (0: shuts it).
+func (sp *span) resetTo(ctx context.Context, t target, before abi.PortState, idle int) error {
+	req := abi.ResetPortRequest{Port: t.port, IdleVLAN: idle, DryRun: sp.dry}
 	return sp.run(ctx, t, before, call{caller: sp.c, op: abi.OpResetPort, dev: t.dev, port: t.port, request: req})
 }
 

@@ -87,6 +87,26 @@ func TestDPUAttach(t *testing.T) {
 		t.Fatalf("uplink trunks %s after the last representor left 100, want [10]", got)
 	}
 
+	// Ironic's update_port and reset_port on a representor go through the
+	// uplink the same way.
+	ironic := func(method, params string) {
+		t.Helper()
+		reply := rawCall(t, port, `{"jsonrpc":"2.0","method":"`+method+`","params":{"context":{},`+params+`},"id":1}`)
+		if !strings.Contains(reply, `"result"`) {
+			t.Fatalf("%s: %s", method, reply)
+		}
+	}
+	ironic("update_port", `"switch_id":"dpu-1","port_name":"pf0vf0","description":null,"mode":"access","native_vlan":100,"allowed_vlans":null,"lag_name":null,"default_vlan":null`)
+	topo.Reachable(t, c.NS, b.IP)
+	if got := trunks(); got != "[10, 100]" {
+		t.Fatalf("uplink trunks %s after update_port, want [10, 100]", got)
+	}
+	ironic("reset_port", `"switch_id":"dpu-1","port_name":"pf0vf0","native_vlan":100,"allowed_vlans":null,"default_vlan":null`)
+	topo.Blocked(t, c.NS, b.IP)
+	if got := trunks(); got != "[10]" {
+		t.Fatalf("uplink trunks %s after reset_port, want [10]", got)
+	}
+
 	// The DPU fails after the uplink changed: the change is undone.
 	call("attach_port", map[string]any{"link": link("tor-1", "swp1"), "network": vlan(200)})
 	dpu.StopDatabase(t)
