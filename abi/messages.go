@@ -93,6 +93,10 @@ type LAG struct {
 	Number  int      `json:"number,omitempty"` // port-channel number; 0 lets the driver reuse or choose one
 	Mode    string   `json:"mode"`             // LAGStatic or LAGLACP
 	Members []string `json:"members"`          // member ports on this device
+	// MLAG is the pair id (EOS mlag, NX-OS vpc) when the LAG is one half
+	// of a LAG across a switch pair; 0 for a LAG on one switch, and leaves
+	// an existing id as it is.
+	MLAG int `json:"mlag,omitempty"`
 }
 
 // DescribeRequest asks a driver to describe itself. It has no fields.
@@ -111,6 +115,7 @@ type Description struct {
 	Models       []string `json:"models,omitempty"` // devices and models it is known to work with
 	Notes        []string `json:"notes,omitempty"`  // behaviour an operator should know
 	Shell        *Shell   `json:"shell,omitempty"`  // for interactive drivers: how the host keeps a pooled shell
+	MLAG         bool     `json:"mlag,omitempty"`   // lag_set writes LAG.MLAG: the driver can make a LAG across a switch pair
 }
 
 // Shell tells the host how to keep an interactive CLI shell logged in between

@@ -36,6 +36,8 @@ type Record struct {
 	// be (with why), for an operator to fix by hand.
 	RolledBack    []string `json:"rolled_back,omitempty"`
 	NotRolledBack []string `json:"not_rolled_back,omitempty"`
+
+	number int // the port-channel number the last lag_set used, for PortChange
 }
 
 // newRecord starts the audit record of method.

@@ -100,6 +100,18 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 		}
 		nets[m.dev.Name] = n
 	}
+	pair := len(members) == 2
+	if pair {
+		for _, m := range members {
+			if info, err := s.driverInfo(m.dev); err != nil || !info.MLAG {
+				if err == nil {
+					err = fault.New(fault.Unsupported, "port group %s spans %s and %s, but driver %s of %s cannot make a LAG across a switch pair (no MLAG/vPC id)",
+						r.PortGroup.Name, members[0].dev.Name, members[1].dev.Name, m.dev.Driver, m.dev.Name).WithDevice(m.dev.Name)
+				}
+				return PortChange{}, s.refused(rec, err)
+			}
+		}
+	}
 	name := r.PortGroup.Name
 	out := PortChange{Device: members[0].dev.Name, Port: name}
 	sp := s.newSpan(st, c, rec, r.DryRun)
@@ -107,8 +119,12 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 	for _, m := range members {
 		devs = append(devs, m.dev)
 	}
+	// Across a pair, the first switch picks the port-channel number; the
+	// second takes the same number, and both take it as their pair id.
+	number := 0
 	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
-		for _, m := range members {
+		var firstReq abi.LAGSetRequest
+		for i, m := range members {
 			n := nets[m.dev.Name]
 			var before []abi.PortState
 			var lag *abi.PortState // the LAG as its members read, when it exists
@@ -138,8 +154,24 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 			if m.dev.ManageVLANs {
 				req.CreateVLANs = []abi.Network{n}
 			}
+			if pair && i == 1 {
+				req.LAG.Number, req.LAG.MLAG = number, number
+			}
 			call := call{caller: c, op: abi.OpLAGSet, dev: m.dev, port: name, request: req}
 			if err := sp.changeWith(ctx, call, s.lagUndo(c, m, name, lagMode, lag, before)); err != nil {
+				return sp.fail(ctx, err)
+			}
+			if pair && i == 0 {
+				if number = sp.out[len(sp.out)-1].LAGNumber; number == 0 {
+					return sp.fail(ctx, fault.New(fault.Driver, "driver %s did not say which port-channel number it used", m.dev.Driver).WithDevice(m.dev.Name))
+				}
+				firstReq = req
+			}
+		}
+		if pair { // the first switch's half takes the pair id too
+			firstReq.LAG.Number, firstReq.LAG.MLAG = number, number
+			call := call{caller: c, op: abi.OpLAGSet, dev: members[0].dev, port: name, request: firstReq}
+			if err := sp.changeWith(ctx, call, step{what: members[0].dev.Name + " LAG " + name + " pair id"}); err != nil {
 				return sp.fail(ctx, err)
 			}
 		}

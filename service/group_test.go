@@ -6,12 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openmercury/mercury/fault"
 	"github.com/openmercury/mercury/service"
 	"github.com/openmercury/mercury/simulator"
 )
 
 // TestPortGroupAcrossPair: a port group with a link on each switch of a
-// pair makes a LAG on both, on the network; detaching deletes both. When
+// pair makes a LAG on both, with one port-channel number that is also
+// both halves' MLAG id, on the network; detaching deletes both. When
 // the second switch refuses its part, the LAG made on the first is
 // deleted and its member written back, and the error says so.
 func TestPortGroupAcrossPair(t *testing.T) {
@@ -26,8 +28,10 @@ func TestPortGroupAcrossPair(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Steps) != 2 || !res.Changed {
-		t.Fatalf("attach: %+v, want a changed step on each switch", res)
+	// eos-1 makes the LAG, eos-2 its half with the same number and that
+	// number as its MLAG id, then eos-1 takes the id too.
+	if len(res.Steps) != 3 || !res.Changed || res.Steps[1].Device != "eos-2" || res.Steps[1].LAGNumber != res.Steps[0].LAGNumber {
+		t.Fatalf("attach: %+v, want three steps: eos-1, eos-2 on the same port-channel number, eos-1", res)
 	}
 	for _, dev := range []*simulator.Device{eos1, eos2} {
 		lags := dev.State().Running.LAGs
@@ -35,8 +39,8 @@ func TestPortGroupAcrossPair(t *testing.T) {
 			t.Fatalf("%s: LAGs %+v, want one", dev.Name(), lags)
 		}
 		for _, l := range lags {
-			if !reflect.DeepEqual(l.Members, []string{"Ethernet3"}) || l.AccessVLAN != 100 {
-				t.Fatalf("%s: LAG %+v, want Ethernet3 as its member, on VLAN 100", dev.Name(), l)
+			if !reflect.DeepEqual(l.Members, []string{"Ethernet3"}) || l.AccessVLAN != 100 || l.Peer != l.Number {
+				t.Fatalf("%s: LAG %+v, want Ethernet3 as its member, on VLAN 100, with its number as MLAG id", dev.Name(), l)
 			}
 		}
 	}
@@ -61,5 +65,20 @@ func TestPortGroupAcrossPair(t *testing.T) {
 	}
 	if after := eos1.State().Running.Ports["Ethernet3"]; !reflect.DeepEqual(after, before) {
 		t.Fatalf("eos-1 Ethernet3 after the rollback: %+v, want %+v", after, before)
+	}
+
+	// eos-2 already uses the number eos-1 picks, for another LAG: refused
+	// as a conflict, and eos-1 is undone.
+	eos2.SetFault(simulator.Fault{})
+	other := &service.PortGroup{Name: "other", Links: []service.Link{{SwitchID: "eos-2", PortID: "Ethernet5"}}}
+	if _, err := svc.AttachPort(ctx, c, service.AttachRequest{Link: service.Link{SwitchID: "eos-2", PortID: "Ethernet4"}, Network: vlan, PortGroup: other}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.AttachPort(ctx, c, service.AttachRequest{Link: l1, Network: vlan, PortGroup: group})
+	if fault.KindOf(err) != fault.Conflict || !strings.Contains(err.Error(), "undone: eos-1 LAG node-9 removed") {
+		t.Fatalf("attach when eos-2 has the number for another LAG: %v, want a conflict, eos-1 undone", err)
+	}
+	if lags := eos1.State().Running.LAGs; len(lags) != 0 {
+		t.Fatalf("eos-1 LAGs %+v after the rollback, want none", lags)
 	}
 }

@@ -240,7 +240,7 @@ func (s *Service) change(ctx context.Context, st *state, rec *Record, c call) er
 	if err != nil {
 		return err
 	}
-	rec.Changed, rec.Saved = res.Changed, res.Saved
+	rec.Changed, rec.Saved, rec.number = res.Changed, res.Saved, res.Number
 	if !res.Changed || res.Saved || c.dev.SaveConfig == inventory.SaveNever {
 		return nil
 	}

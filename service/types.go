@@ -140,6 +140,9 @@ type PortChange struct {
 	Saved    bool     `json:"saved"`
 	DryRun   bool     `json:"dry_run,omitempty"`
 	Commands []string `json:"commands,omitempty"` // dry run: what would be sent
+	// LAGNumber is the port-channel number a port group's LAG has on the
+	// device (0 where LAGs are named, such as OVS bonds).
+	LAGNumber int `json:"lag_number,omitempty"`
 	// Steps are the per-device changes of an operation that spans devices
 	// (a DPU representor and its switch uplink), in the order made.
 	Steps []PortChange `json:"steps,omitempty"`

@@ -54,6 +54,7 @@ var eos = &cli.Switch{
 func eosSyntax() *cli.Syntax {
 	sx := cli.IOSSyntax("Port-Channel%s", "Ethernet")
 	sx.ImplicitVLAN1, sx.VNIMap = true, `vxlan vlan (\d+) vni (\d+)`
+	sx.LAGPeer = "mlag "
 	return sx
 }
 
@@ -61,6 +62,7 @@ func eosTemplates() cli.Templates {
 	t := cli.IOSTemplates("Port-Channel%s")
 	t.MapVNI = []string{"interface Vxlan1", "vxlan vlan {vlan} vni {vni}"}
 	t.UnmapVNI = []string{"interface Vxlan1", "no vxlan vlan {vlan} vni {vni}"}
+	t.LAGPeer = []string{"mlag {mlag}"}
 	return t
 }
 

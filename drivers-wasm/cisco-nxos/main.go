@@ -53,6 +53,7 @@ var nxos = &cli.Switch{
 func nxosSyntax() *cli.Syntax {
 	sx := cli.IOSSyntax("port-channel%s", "Ethernet")
 	sx.DefaultShut, sx.VNIInVLAN = true, "vn-segment "
+	sx.LAGPeer = "vpc "
 	return sx
 }
 
@@ -60,6 +61,7 @@ func nxosTemplates() cli.Templates {
 	t := cli.IOSTemplates("port-channel%s")
 	t.MapVNI = []string{"vlan {vlan}", "vn-segment {vni}", "exit"}
 	t.UnmapVNI = []string{"vlan {vlan}", "no vn-segment", "exit"}
+	t.LAGPeer = []string{"vpc {mlag}"}
 	return t
 }
 

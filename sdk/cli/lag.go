@@ -57,6 +57,12 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	}
 	defer s.Close()
 	n, cur, exists := findLAG(run, r.LAG)
+	if exists && r.LAG.Number != 0 && cur.Description != "" && cur.Description != r.LAG.Name {
+		return sdk.Result{}, sdk.Conflict("port-channel %d is LAG %q's (its description): choose another number, or delete that LAG", n, cur.Description)
+	}
+	if r.LAG.MLAG != 0 && len(t.LAGPeer) == 0 {
+		return sdk.Result{}, sdk.Unsupported("driver %s cannot make a LAG across a switch pair (no MLAG/vPC id)", d.sw.Info.Name)
+	}
 	if !exists {
 		if n == 0 {
 			if n, err = d.freeLAG(h, run); err != nil {
@@ -85,7 +91,7 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 			lines = append(lines, l...)
 		}
 	}
-	num := vars{"n": strconv.Itoa(n), "mode": t.LACPMode}
+	num := vars{"n": strconv.Itoa(n), "mode": t.LACPMode, "mlag": strconv.Itoa(r.LAG.MLAG)}
 	if r.LAG.Mode == sdk.LAGStatic {
 		num["mode"] = t.StaticMode
 	}
@@ -94,6 +100,13 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	own, err := d.portLines(ifName, cur, desired{cfg: cfg})
 	if err != nil {
 		return sdk.Result{}, err
+	}
+	if r.LAG.MLAG != 0 && run.Peers[n] != r.LAG.MLAG {
+		peer, err := render(t.LAGPeer, num)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		own = append(own, peer...)
 	}
 	if len(own) > 0 || !exists {
 		head, err := render(t.LAGInterface, num)

@@ -45,6 +45,8 @@ type Running struct {
 	Ports map[string]sdk.PortState // by port name, as the device spells it
 	LAGs  map[int]sdk.PortState    // port-channels by number; Port is the interface name
 	VNIs  map[int]int              // VLAN ID → VXLAN VNI it is mapped to
+	// Peers are port-channels' pair ids (EOS mlag, NX-OS vpc), by number.
+	Peers map[int]int
 }
 
 // Syntax is how an IOS-family running configuration spells VLANs and
@@ -83,13 +85,16 @@ type Syntax struct {
 	// VLAN (group 1) to VNI (group 2) ("vxlan vlan (\d+) vni (\d+)", EOS).
 	VNIInVLAN string
 	VNIMap    string
+	// LAGPeer is the line in a port-channel stanza that gives its pair id
+	// ("mlag ", EOS; "vpc ", NX-OS).
+	LAGPeer string
 }
 
 // Parse reads running-configuration text with the syntax. A trunk's
 // native VLAN equal to the default VLAN (1) reads as no native VLAN: the
 // IOS family cannot remove a trunk's native VLAN, only return it to 1.
 func (sx *Syntax) Parse(text string) (Running, error) {
-	r := Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
+	r := Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}, Peers: map[int]int{}}
 	if sx.ImplicitVLAN1 {
 		r.VLANs[1] = "default"
 	}
@@ -142,6 +147,13 @@ func (sx *Syntax) Parse(text string) (Running, error) {
 				return r, fmt.Errorf("interface %s: %w", name, err)
 			}
 			r.LAGs[n] = p
+			for _, l := range b.Lines {
+				if id, ok := strings.CutPrefix(l, sx.LAGPeer); ok && sx.LAGPeer != "" {
+					if v, err := strconv.Atoi(id); err == nil {
+						r.Peers[n] = v
+					}
+				}
+			}
 			continue
 		}
 		if !ok || !slices.ContainsFunc(sx.Ports, func(p string) bool { return strings.HasPrefix(name, p) }) {

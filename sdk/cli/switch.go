@@ -59,6 +59,10 @@ type Templates struct {
 	// port-channel. Without LAGInterface the driver has no lag operations.
 	LAGInterface, LAGJoin, LAGLeave, LAGRemove []string
 	LACPMode, StaticMode                       string
+	// LAGPeer, in a port-channel's context, makes it one half of a LAG
+	// across a switch pair with pair id {mlag} ("mlag {mlag}", EOS;
+	// "vpc {mlag}", NX-OS); read back through Syntax.LAGPeer.
+	LAGPeer []string
 	// MapVNI and UnmapVNI map and unmap VLAN {vlan} to VXLAN {vni};
 	// without MapVNI the driver supports VLAN networks only.
 	MapVNI, UnmapVNI []string
@@ -110,6 +114,7 @@ func (sw *Switch) Driver() *sdk.Driver {
 	}
 	if len(sw.Templates.LAGInterface) > 0 {
 		drv.LAGSet, drv.LAGDelete = d.lagSet, d.lagDelete
+		drv.Info.MLAG = len(sw.Templates.LAGPeer) > 0
 	}
 	return drv
 }

@@ -126,12 +126,19 @@ func RunKit(ctx context.Context, o KitOptions) ([]Outcome, error) {
 
 // lacks says why the driver cannot run a scenario needing ops, or "": the
 // network type "vxlan" counts as an op, checked against its network types,
-// and "!op" needs the driver not to have op.
+// "mlag" needs a driver that makes LAGs across a switch pair, and "!op"
+// needs the driver not to have op.
 func lacks(d abi.Description, ops []string) string {
 	for _, op := range ops {
 		if without, ok := strings.CutPrefix(op, "!"); ok {
 			if slices.Contains(d.Operations, without) {
 				return "the driver has " + without + ", so the " + without + " scenario applies instead"
+			}
+			continue
+		}
+		if op == "mlag" {
+			if !d.MLAG {
+				return "the driver makes no LAG across a switch pair"
 			}
 			continue
 		}

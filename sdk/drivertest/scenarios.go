@@ -348,6 +348,29 @@ func scenarios() []scenario {
 			}
 			return nil
 		}},
+		{"port-channel as one half of a switch pair", []string{abi.OpLAGSet, abi.OpLAGDelete, "mlag"}, func(k *kit) error {
+			// The service makes a LAG across a pair with one port-channel
+			// number on both switches, which is also the pair id.
+			m1, m2 := k.ports[1], k.ports[2]
+			req := abi.LAGSetRequest{LAG: abi.LAG{Name: "kit-pair", Mode: abi.LAGLACP, Members: []string{m1}, Number: 7, MLAG: 7},
+				Config: abi.PortConfig{Mode: abi.ModeAccess, NativeVLAN: v1}, CreateVLANs: nets(v1)}
+			taken := abi.LAGSetRequest{LAG: abi.LAG{Name: "kit-other", Mode: abi.LAGLACP, Members: []string{m2}, Number: 7, MLAG: 7},
+				Config: abi.PortConfig{Mode: abi.ModeAccess, NativeVLAN: v1}}
+			return steps(
+				func() error { _, err := k.change(abi.OpLAGSet, req, true); return err },
+				func() error {
+					if l, ok := k.dev.State().Running.LAGs[7]; !ok || l.Peer != 7 || fmt.Sprint(l.Members) != fmt.Sprint([]string{m1}) {
+						return fmt.Errorf("port-channel 7 is %+v (present %v), want %s as its member and pair id 7", l, ok, m1)
+					}
+					return nil
+				},
+				func() error { _, err := k.change(abi.OpLAGSet, req, false); return err },
+				func() error { return k.fails(abi.OpLAGSet, taken, "conflict") },
+				func() error {
+					_, err := k.change(abi.OpLAGDelete, abi.LAGDeleteRequest{LAG: abi.LAG{Name: "kit-pair"}, IdleVLAN: v1}, true)
+					return err
+				})
+		}},
 		{"port-channel", []string{abi.OpLAGSet, abi.OpLAGDelete}, func(k *kit) error {
 			m1, m2 := k.ports[1], k.ports[2]
 			req := abi.LAGSetRequest{LAG: abi.LAG{Name: "kit-bond", Mode: abi.LAGLACP, Members: []string{m1, m2}},

@@ -3,6 +3,7 @@ package platform
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/openmercury/mercury/fault"
 	"github.com/openmercury/mercury/simulator/cli"
@@ -486,6 +487,26 @@ func (d *dialect) noChannelGroup(c *cli.Call) error {
 	_, target := c.Mode()
 	return c.Update(func(cfg *state.Config) error {
 		cfg.LeaveLAG(target)
+		return nil
+	})
+}
+
+// lagPeer handles "mlag N" (EOS) and "vpc N" (NX-OS) on a port-channel,
+// and their "no" forms (c.Given("id") false: remove).
+func (d *dialect) lagPeer(c *cli.Call) error {
+	_, target := c.Mode()
+	id := 0
+	if !strings.HasPrefix(c.Line(), "no ") {
+		id = c.Int("id")
+	}
+	return c.Update(func(cfg *state.Config) error {
+		lag, ok := cfg.LAGByName(target)
+		if !ok {
+			return cli.Fail("%% %s is not a port-channel", target)
+		}
+		if err := cfg.SetLAGPeer(lag.Number, id); err != nil {
+			return cli.Fail("%% %v", err)
+		}
 		return nil
 	})
 }

@@ -129,6 +129,8 @@ func eosSpec() cli.Spec {
 			{Modes: []string{ifm}, Syntax: "no switchport trunk allowed vlan", Kind: cli.Config, Run: d.noAllowed},
 			{Modes: []string{ifm}, Syntax: "channel-group <n:1-2000> mode active|passive|on", Kind: cli.Config, Run: d.channelGroup},
 			{Modes: []string{ifm}, Syntax: "no channel-group [<n:1-2000>]", Kind: cli.Config, Run: d.noChannelGroup},
+			{Modes: []string{ifm}, Syntax: "mlag <id:1-2000>", Kind: cli.Config, Run: d.lagPeer},
+			{Modes: []string{ifm}, Syntax: "no mlag [<id:1-2000>]", Kind: cli.Config, Run: d.lagPeer},
 			// Vxlan1.
 			{Modes: []string{vxm}, Syntax: "vxlan vlan <vlan> vni <vni:1-16777214>", Kind: cli.Config, Run: d.vxlanVLAN},
 			{Modes: []string{vxm}, Syntax: "no vxlan vlan <vlan> vni [<vni:1-16777214>]", Kind: cli.Config, Run: d.noVxlanVLAN},
@@ -157,6 +159,9 @@ func eosIfLines(cfg *state.Config, name string) []string {
 	}
 	if n, m, ok := lagOfPort(cfg, name); ok {
 		add(fmt.Sprintf("channel-group %d mode %s", n, m))
+	}
+	if lag, ok := cfg.LAGByName(name); ok && lag.Peer != 0 {
+		add(fmt.Sprintf("mlag %d", lag.Peer))
 	}
 	if l.AccessVLAN != 1 {
 		add(fmt.Sprintf("switchport access vlan %d", l.AccessVLAN))

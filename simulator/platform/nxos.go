@@ -124,6 +124,8 @@ func nxosSpec() cli.Spec {
 			{Modes: []string{ifm}, Syntax: "channel-group <n:1-4096> [force] mode active|passive|on", Kind: cli.Config, Run: d.channelGroup},
 			{Modes: []string{ifm}, Syntax: "channel-group <n:1-4096> [force]", Kind: cli.Config, Run: d.channelGroup},
 			{Modes: []string{ifm}, Syntax: "no channel-group [<n:1-4096>]", Kind: cli.Config, Run: d.noChannelGroup},
+			{Modes: []string{ifm}, Syntax: "vpc <id:1-4096>", Kind: cli.Config, Run: d.lagPeer},
+			{Modes: []string{ifm}, Syntax: "no vpc [<id:1-4096>]", Kind: cli.Config, Run: d.lagPeer},
 		},
 	}
 }
@@ -158,6 +160,9 @@ func nxosIfLines(cfg *state.Config, name string) []string {
 	}
 	if n, m, ok := lagOfPort(cfg, name); ok {
 		add(fmt.Sprintf("channel-group %d mode %s", n, m))
+	}
+	if lag, ok := cfg.LAGByName(name); ok && lag.Peer != 0 {
+		add(fmt.Sprintf("vpc %d", lag.Peer))
 	}
 	if !l.Shutdown {
 		add("no shutdown")

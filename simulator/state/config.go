@@ -102,6 +102,10 @@ type LAG struct {
 	Name    string // the platform's interface name, e.g. "Port-Channel10"
 	Mode    LAGMode
 	Members []string // member port names, sorted
+	// Peer is the id that makes the port-channel one half of a
+	// multi-chassis LAG across a switch pair (EOS "mlag N", NX-OS
+	// "vpc N"); 0 when it is not.
+	Peer int
 	L2
 }
 
@@ -284,6 +288,23 @@ func (c *Config) LeaveLAG(port string) {
 	}
 	p.LAG, p.ChannelMode = 0, ""
 	c.Ports[port] = p
+}
+
+// SetLAGPeer sets port-channel n's pair id (0 removes it); an id another
+// port-channel has is refused.
+func (c *Config) SetLAGPeer(n, id int) error {
+	lag, ok := c.LAGs[n]
+	if !ok {
+		return fault.New(fault.NotFound, "no port-channel %d", n)
+	}
+	for _, o := range c.LAGs {
+		if id != 0 && o.Number != n && o.Peer == id {
+			return fault.New(fault.Conflict, "id %d is in use by %s", id, o.Name)
+		}
+	}
+	lag.Peer = id
+	c.LAGs[n] = lag
+	return nil
 }
 
 // DeleteLAG removes port-channel n; its members leave it.
