@@ -126,21 +126,9 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 		var firstReq abi.LAGSetRequest
 		for i, m := range members {
 			n := nets[m.dev.Name]
-			var before []abi.PortState
-			var lag *abi.PortState // the LAG as its members read, when it exists
-			for _, p := range m.ports {
-				ps, err := sp.read(ctx, target{dev: m.dev, port: p})
-				if err != nil {
-					return sp.fail(ctx, err)
-				}
-				ps.Port = p
-				before = append(before, ps)
-				// A member already in a LAG: this group's (a driver refuses a
-				// member of another LAG). Drivers name the LAG as the device
-				// does (Port-Channel5, or the bond's name).
-				if ps.LAG != "" && lag == nil {
-					lag = &ps
-				}
+			before, lag, err := sp.readMembers(ctx, m)
+			if err != nil {
+				return sp.fail(ctx, err)
 			}
 			pc := abi.PortConfig{Mode: abi.ModeAccess, NativeVLAN: n.VLAN}
 			if mode != abi.ModeAccess {
@@ -178,6 +166,25 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 		return nil
 	})
 	return sp.result(out), err
+}
+
+// readMembers reads m's member ports, and the LAG they are in when they
+// are: a member already in a LAG is in this group's (a driver refuses a
+// member of another LAG), named as the device names it (Port-Channel5, or
+// the bond's name).
+func (sp *span) readMembers(ctx context.Context, m groupMember) (before []abi.PortState, lag *abi.PortState, err error) {
+	for _, p := range m.ports {
+		ps, err := sp.read(ctx, target{dev: m.dev, port: p})
+		if err != nil {
+			return nil, nil, err
+		}
+		ps.Port = p
+		before = append(before, ps)
+		if ps.LAG != "" && lag == nil {
+			lag = &ps
+		}
+	}
+	return before, lag, nil
 }
 
 // lagUndo is the step that undoes a lag_set on m: delete the LAG it made
@@ -228,18 +235,9 @@ func (s *Service) detachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 	}
 	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
 		for _, m := range members {
-			var lag *abi.PortState
-			var before []abi.PortState
-			for _, p := range m.ports {
-				ps, err := sp.read(ctx, target{dev: m.dev, port: p})
-				if err != nil {
-					return sp.fail(ctx, err)
-				}
-				ps.Port = p
-				before = append(before, ps)
-				if ps.LAG != "" && lag == nil {
-					lag = &ps
-				}
+			before, lag, err := sp.readMembers(ctx, m)
+			if err != nil {
+				return sp.fail(ctx, err)
 			}
 			if lag == nil {
 				continue // not a LAG on this device: nothing to delete

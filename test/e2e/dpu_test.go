@@ -40,14 +40,7 @@ func TestDPUAttach(t *testing.T) {
 	startServe(t, mercuryBinary(t), cfg, port)
 	link := func(dev, p string) map[string]any { return map[string]any{"switch_id": dev, "port_id": p} }
 	vlan := func(v int) map[string]any { return map[string]any{"type": "vlan", "segmentation_id": v} }
-	call := func(method string, params map[string]any) map[string]any {
-		t.Helper()
-		res, msg := mercuryCall(t, port, method, params)
-		if msg != "" {
-			t.Fatalf("%s %v: %s", method, params, msg)
-		}
-		return res
-	}
+	call := mustCall(t, port)
 
 	if res, _ := mercuryCall(t, port, "is_port_supported", map[string]any{"link": link("dpu-1", "pf0vf0"), "vnic_type": "smart-nic"}); res["supported"] != true {
 		t.Fatalf("is_port_supported pf0vf0 smart-nic: %v", res)

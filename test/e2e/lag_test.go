@@ -31,14 +31,7 @@ func TestLAGBond(t *testing.T) {
 	link := func(p string) map[string]any { return map[string]any{"switch_id": "tor-1", "port_id": p} }
 	vlan := map[string]any{"type": "vlan", "segmentation_id": 100}
 	group := map[string]any{"name": "bonded-srv", "mode": "lacp", "links": []any{link("swp3")}}
-	call := func(method string, params map[string]any) map[string]any {
-		t.Helper()
-		res, msg := mercuryCall(t, port, method, params)
-		if msg != "" {
-			t.Fatalf("%s %v: %s", method, params, msg)
-		}
-		return res
-	}
+	call := mustCall(t, port)
 	linkState := func(iface, state string) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -37,6 +37,19 @@ func mercuryCall(t *testing.T, port int, method string, params map[string]any) (
 	return result, ""
 }
 
+// mustCall returns a function that calls a Mercury method of `mercury
+// serve` on port and fails the test on an error reply.
+func mustCall(t *testing.T, port int) func(method string, params map[string]any) map[string]any {
+	return func(method string, params map[string]any) map[string]any {
+		t.Helper()
+		res, msg := mercuryCall(t, port, method, params)
+		if msg != "" {
+			t.Fatalf("%s %v: %s", method, params, msg)
+		}
+		return res
+	}
+}
+
 // TestMercuryAPIOnOVS drives every Mercury method through `mercury serve`
 // over HTTP to a real Open vSwitch, judged by ping and by ovs-vsctl: access
 // attach, idempotence, dry run, detach to the idle VLAN, a trunk that
@@ -58,14 +71,7 @@ func TestMercuryAPIOnOVS(t *testing.T) {
 	startServe(t, mercuryBinary(t), cfg, port)
 	link := func(p string) map[string]any { return map[string]any{"switch_id": "52:54:00:aa:00:07", "port_id": p} }
 	vlan := func(v int) map[string]any { return map[string]any{"type": "vlan", "segmentation_id": v} }
-	call := func(method string, params map[string]any) map[string]any {
-		t.Helper()
-		res, msg := mercuryCall(t, port, method, params)
-		if msg != "" {
-			t.Fatalf("%s %v: %s", method, params, msg)
-		}
-		return res
-	}
+	call := mustCall(t, port)
 	tag := func(p string) string { return sw.Vsctl(t, "get", "port", p, "tag") }
 
 	for _, p := range []string{"swp1", "swp2"} {

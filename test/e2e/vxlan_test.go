@@ -60,14 +60,7 @@ func TestDPUVXLAN(t *testing.T) {
 	startServe(t, mercuryBinary(t), cfg, port)
 	link := map[string]any{"switch_id": "dpu-1", "port_id": "pf0hpf"}
 	vni := map[string]any{"type": "vxlan", "segmentation_id": 5000}
-	call := func(method string, params map[string]any) map[string]any {
-		t.Helper()
-		res, msg := mercuryCall(t, port, method, params)
-		if msg != "" {
-			t.Fatalf("%s %v: %s", method, params, msg)
-		}
-		return res
-	}
+	call := mustCall(t, port)
 
 	topo.Blocked(t, a.NS, right)
 	call("attach_port", map[string]any{"link": link, "network": vni})

@@ -196,15 +196,7 @@ func lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	if len(cmds) == 0 {
 		return sdk.Result{Saved: true}, nil
 	}
-	res := sdk.Result{Changed: true, Commands: []string{c.prefix + " -- " + strings.Join(cmds, " -- ")}}
-	if r.DryRun {
-		return res, nil
-	}
-	if _, err := c.run(cmds...); err != nil {
-		return sdk.Result{}, err
-	}
-	res.Saved = true
-	return res, nil
+	return c.commit(cmds, r.DryRun)
 }
 
 func lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, error) {
@@ -236,13 +228,5 @@ func lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, error) {
 	for _, m := range cur.ifaces {
 		cmds = append(cmds, fmt.Sprintf("add-port %s %s tag=%d", v.bridge[name], m, idle))
 	}
-	res := sdk.Result{Changed: true, Commands: []string{c.prefix + " -- " + strings.Join(cmds, " -- ")}}
-	if r.DryRun {
-		return res, nil
-	}
-	if _, err := c.run(cmds...); err != nil {
-		return sdk.Result{}, err
-	}
-	res.Saved = true
-	return res, nil
+	return c.commit(cmds, r.DryRun)
 }

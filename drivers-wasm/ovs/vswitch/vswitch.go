@@ -117,6 +117,20 @@ func (c *conn) run(cmds ...string) (string, error) {
 	return out, nil
 }
 
+// commit runs cmds as one transaction, or with dryRun only reports it; the
+// result says changed (and saved: ovsdb persists).
+func (c *conn) commit(cmds []string, dryRun bool) (sdk.Result, error) {
+	res := sdk.Result{Changed: true, Commands: []string{c.prefix + " -- " + strings.Join(cmds, " -- ")}}
+	if dryRun {
+		return res, nil
+	}
+	if _, err := c.run(cmds...); err != nil {
+		return sdk.Result{}, err
+	}
+	res.Saved = true
+	return res, nil
+}
+
 // want is a port's OVS configuration: the columns the driver manages.
 type want struct {
 	mode   string // "", access, trunk, native-untagged
@@ -195,15 +209,7 @@ func apply(h sdk.Host, port string, w want, dryRun bool) (sdk.Result, error) {
 	if len(cmds) == 0 {
 		return sdk.Result{Saved: true}, nil
 	}
-	res := sdk.Result{Changed: true, Commands: []string{c.prefix + " -- " + strings.Join(cmds, " -- ")}}
-	if dryRun {
-		return res, nil
-	}
-	if _, err := c.run(cmds...); err != nil {
-		return sdk.Result{}, err
-	}
-	res.Saved = true
-	return res, nil
+	return c.commit(cmds, dryRun)
 }
 
 func setPort(h sdk.Host, r sdk.SetPortRequest) (sdk.Result, error) {

@@ -174,15 +174,7 @@ func addTunnel(h sdk.Host, r sdk.NetworkRequest, listed func(string) bool) (sdk.
 	if len(cmds) == 0 {
 		return sdk.Result{Saved: true}, nil
 	}
-	res := sdk.Result{Changed: true, Commands: []string{c.prefix + " -- " + strings.Join(cmds, " -- ")}}
-	if r.DryRun {
-		return res, nil
-	}
-	if _, err := c.run(cmds...); err != nil {
-		return sdk.Result{}, err
-	}
-	res.Saved = true
-	return res, nil
+	return c.commit(cmds, r.DryRun)
 }
 
 // deleteTunnel removes the tunnel port of a VXLAN network; without Force
@@ -217,15 +209,7 @@ func deleteTunnel(h sdk.Host, r sdk.NetworkRequest, listed func(string) bool) (s
 		}
 	}
 	cmds := []string{"del-port " + t.port}
-	res := sdk.Result{Changed: true, Commands: []string{c.prefix + " -- " + strings.Join(cmds, " -- ")}}
-	if r.DryRun {
-		return res, nil
-	}
-	if _, err := c.run(cmds...); err != nil {
-		return sdk.Result{}, err
-	}
-	res.Saved = true
-	return res, nil
+	return c.commit(cmds, r.DryRun)
 }
 
 // readTunnels answers read_networks: one network per tunnel port.
