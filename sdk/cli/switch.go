@@ -600,8 +600,8 @@ func (d *driver) without(p sdk.PortState, v int) sdk.PortConfig {
 // checkText refuses a {text} value holding a character of
 // Templates.TextUnsafe.
 func (d *driver) checkText(what, s string) error {
-	if u := d.sw.Templates.TextUnsafe; u != "" && strings.ContainsAny(s, u) {
-		return sdk.Invalid("%s %q contains one of %q, which driver %s cannot quote for the device: choose a %s without them", what, s, u, d.sw.Info.Name, what)
+	if i := strings.IndexAny(s, d.sw.Templates.TextUnsafe); d.sw.Templates.TextUnsafe != "" && i >= 0 {
+		return sdk.Invalid("%s %q contains %q, which driver %s cannot quote for the device: choose a %s without %q", what, s, s[i:i+1], d.sw.Info.Name, what, s[i:i+1])
 	}
 	return nil
 }
