@@ -93,7 +93,8 @@ func main() {}
 // parse reads "nv config show -o commands": the bridge's VLANs, and each
 // interface's link state, access VLAN, VLAN list and untagged VLAN.
 func parse(text string) (cli.Running, error) {
-	r := cli.Running{VLANs: map[int]string{1: ""}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
+	r := cli.Running{VLANs: map[int]string{1: ""}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}, LAGModes: map[int]string{}}
+	static := map[string]bool{}
 	untagged := map[string]int{}
 	for _, l := range strings.Split(text, "\n") {
 		l = strings.TrimSpace(l)
@@ -133,6 +134,8 @@ func parse(text string) (cli.Running, error) {
 		switch {
 		case what == "link state down":
 			p.Enabled = false
+		case what == "bond mode static":
+			static[name] = true
 		case strings.HasPrefix(what, "description "):
 			p.Description = strings.Trim(strings.TrimPrefix(what, "description "), `"'`)
 		case strings.HasPrefix(what, "bridge domain br_default access "):
@@ -154,7 +157,10 @@ func parse(text string) (cli.Running, error) {
 		}
 		if n, ok := bondNumber(name); ok {
 			delete(r.Ports, name)
-			r.LAGs[n] = p
+			r.LAGs[n], r.LAGModes[n] = p, sdk.LAGLACP // NVUE's default bond mode
+			if static[name] {
+				r.LAGModes[n] = sdk.LAGStatic
+			}
 			continue
 		}
 		r.Ports[name] = p

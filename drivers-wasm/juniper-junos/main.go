@@ -95,6 +95,7 @@ var junos = &cli.Switch{
 		LAGJoin:    []string{"delete interfaces {port} unit 0", "set interfaces {port} ether-options 802.3ad ae{n}"},
 		LAGLeave:   []string{"delete interfaces {port} ether-options 802.3ad", "set interfaces {port} " + es + " interface-mode access"},
 		LAGRemove:  []string{"delete interfaces ae{n}"},
+		LACPOff:    []string{"delete interfaces ae{n} aggregated-ether-options lacp"},
 		TextUnsafe: `"`,
 	},
 	LAGName: "ae%s",
@@ -107,8 +108,9 @@ func main() {}
 // parse reads "display set" output: VLANs with their IDs and VNIs, and
 // each interface's switching lines. A port joins VLANs by ID or by name.
 func parse(text string) (cli.Running, error) {
-	r := cli.Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
+	r := cli.Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}, LAGModes: map[int]string{}}
 	byName := map[string]int{}
+	lacp := map[string]bool{}
 	members := map[string][]string{}
 	native := map[string]int{}
 	for _, l := range strings.Split(text, "\n") {
@@ -144,6 +146,8 @@ func parse(text string) (cli.Running, error) {
 				members[name] = append(members[name], strings.TrimPrefix(rest, es+" vlan members "))
 			case strings.HasPrefix(rest, "ether-options 802.3ad "):
 				p.LAG = strings.TrimPrefix(rest, "ether-options 802.3ad ")
+			case strings.HasPrefix(rest, "aggregated-ether-options lacp "):
+				lacp[name] = true
 			}
 			r.Ports[name] = p
 		}
@@ -152,7 +156,10 @@ func parse(text string) (cli.Running, error) {
 		if n, ok := aeNumber(name); ok {
 			delete(r.Ports, name)
 			p.NativeVLAN, p.AllowedVLANs = switching(p, members[name], native[name], byName)
-			r.LAGs[n] = p
+			r.LAGs[n], r.LAGModes[n] = p, sdk.LAGStatic
+			if lacp[name] {
+				r.LAGModes[n] = sdk.LAGLACP
+			}
 			continue
 		}
 		p.NativeVLAN, p.AllowedVLANs = switching(p, members[name], native[name], byName)

@@ -102,10 +102,23 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	if err != nil {
 		return sdk.Result{}, err
 	}
-	if len(own) > 0 || !exists {
+	wantMode := sdk.LAGLACP
+	if r.LAG.Mode == sdk.LAGStatic {
+		wantMode = sdk.LAGStatic
+	}
+	curMode, known := run.LAGModes[n]
+	remode := exists && known && curMode != wantMode
+	if len(own) > 0 || !exists || remode {
 		head, err := render(t.LAGInterface, num)
 		if err != nil {
 			return sdk.Result{}, err
+		}
+		if remode && wantMode == sdk.LAGStatic {
+			off, err := render(t.LACPOff, num)
+			if err != nil {
+				return sdk.Result{}, err
+			}
+			head = append(head, off...)
 		}
 		lines = append(append(lines, head...), own...)
 	}

@@ -66,6 +66,10 @@ type Templates struct {
 	// lines that name {mode} (Junos: a static ae has no lacp statement).
 	LAGInterface, LAGJoin, LAGLeave, LAGRemove []string
 	LACPMode, StaticMode                       string
+	// LACPOff turns an LACP port-channel static where StaticMode writes
+	// nothing (Junos: delete its lacp statement); sent, after
+	// LAGInterface, when Running.LAGModes says the mode must change.
+	LACPOff []string
 	// TextUnsafe lists characters a {text} value (a description, a LAG
 	// name) may not hold because the template's quoting cannot carry
 	// them: `"$` + "`" + ` for a double-quoted value in bash. Such a
