@@ -72,8 +72,8 @@ type Templates struct {
 	LACPOff []string
 	// TextUnsafe lists characters a {text} value (a description, a LAG
 	// name) may not hold because the template's quoting cannot carry
-	// them: `"$` + "`" + ` for a double-quoted value in bash. Such a
-	// request is refused before any I/O.
+	// them (a value double-quoted for bash: the double quote, the dollar
+	// sign and the backquote). Such a request is refused before any I/O.
 	TextUnsafe string
 	// MapVNI and UnmapVNI map and unmap VLAN {vlan} to VXLAN {vni};
 	// without MapVNI the driver supports VLAN networks only.
