@@ -7,7 +7,15 @@
 // with one "nv config apply -y". Applying is not saving: a device's
 // save_config decides when "nv config save" runs, and results say saved
 // only then. The configuration is read back as "nv config show -o
-// commands". Descriptions are not written.
+// commands".
+//
+// LAGs are bonds named bondN, N the lowest free number of the device's
+// lag_range (default 1-128); a bond carries the LAG's name as its
+// description, "bond mode lacp" or "static", and the bridge settings of a
+// port. A port leaves the bridge before it joins a bond (NVUE refuses a
+// bond member with bridge settings) and returns to it when it leaves.
+// Descriptions are written double-quoted, so a description or LAG name
+// holding a double quote, "$" or a backquote is refused before any I/O.
 //
 // Device options: none. NVUE runs as the login user: no sudo.
 package main
@@ -31,7 +39,9 @@ var nvue = &cli.Switch{
 		Notes: []string{
 			"changes are applied with nv config apply; saving (nv config save) is a separate step, run per save_config",
 			"a pending revision left by an interrupted operation is discarded (nv config detach) before the next one",
-			"hybrid is a VLAN list with an untagged VLAN; descriptions are not written",
+			"hybrid is a VLAN list with an untagged VLAN",
+			"LAGs are bonds bondN (N from lag_range, default 1-128), bond mode lacp or static; a member leaves the bridge while in the bond",
+			"descriptions and LAG names may not contain a double quote, $ or a backquote (they are double-quoted for bash)",
 			"reset_port with no idle VLAN removes the port's VLANs and sets its link down",
 		},
 	},
@@ -64,7 +74,16 @@ var nvue = &cli.Switch{
 		CreateVLAN:       []string{"nv set bridge domain br_default vlan {vlan}"},
 		DeleteVLAN:       []string{"nv unset bridge domain br_default vlan {vlan}"},
 		FreeBeforeDelete: true,
+		Description:      `nv set interface {port} description "{text}"`,
+		TextUnsafe:       "\"$`",
+		LAGInterface:     []string{"nv set interface bond{n} bond mode {mode}", "nv set interface bond{n}" + strings.TrimSuffix(bd, " ")},
+		LACPMode:         "lacp",
+		StaticMode:       "static",
+		LAGJoin:          []string{"nv unset interface {port}" + strings.TrimSuffix(bd, " "), "nv set interface bond{n} bond member {port}"},
+		LAGLeave:         []string{"nv unset interface bond{n} bond member {port}", "nv set interface {port}" + strings.TrimSuffix(bd, " ")},
+		LAGRemove:        []string{"nv unset interface bond{n}"},
 	},
+	LAGName: "bond%s",
 }
 
 func init() { sdk.Handle(nvue.Driver()) }
@@ -74,7 +93,8 @@ func main() {}
 // parse reads "nv config show -o commands": the bridge's VLANs, and each
 // interface's link state, access VLAN, VLAN list and untagged VLAN.
 func parse(text string) (cli.Running, error) {
-	r := cli.Running{VLANs: map[int]string{1: ""}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
+	r := cli.Running{VLANs: map[int]string{1: ""}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}, LAGModes: map[int]string{}}
+	static := map[string]bool{}
 	untagged := map[string]int{}
 	for _, l := range strings.Split(text, "\n") {
 		l = strings.TrimSpace(l)
@@ -93,6 +113,19 @@ func parse(text string) (cli.Running, error) {
 			continue
 		}
 		name, what, _ := strings.Cut(rest, " ")
+		if what == "" {
+			continue
+		}
+		if m, ok := strings.CutPrefix(what, "bond member "); ok {
+			for _, member := range strings.Split(m, ",") {
+				mp, seen := r.Ports[member]
+				if !seen {
+					mp = sdk.PortState{Port: member, Exists: true, Enabled: true, Mode: sdk.ModeAccess, NativeVLAN: 1}
+				}
+				mp.LAG = name
+				r.Ports[member] = mp
+			}
+		}
 		p, seen := r.Ports[name]
 		if !seen {
 			p = sdk.PortState{Port: name, Exists: true, Enabled: true, Mode: sdk.ModeAccess, NativeVLAN: 1}
@@ -101,6 +134,10 @@ func parse(text string) (cli.Running, error) {
 		switch {
 		case what == "link state down":
 			p.Enabled = false
+		case what == "bond mode static":
+			static[name] = true
+		case strings.HasPrefix(what, "description "):
+			p.Description = strings.Trim(strings.TrimPrefix(what, "description "), `"'`)
 		case strings.HasPrefix(what, "bridge domain br_default access "):
 			p.NativeVLAN, err = strconv.Atoi(strings.TrimPrefix(what, "bridge domain br_default access "))
 		case strings.HasPrefix(what, "bridge domain br_default vlan "):
@@ -117,8 +154,26 @@ func parse(text string) (cli.Running, error) {
 	for name, p := range r.Ports {
 		if p.Mode == sdk.ModeTrunk {
 			p.NativeVLAN = untagged[name]
-			r.Ports[name] = p
 		}
+		if n, ok := bondNumber(name); ok {
+			delete(r.Ports, name)
+			r.LAGs[n], r.LAGModes[n] = p, sdk.LAGLACP // NVUE's default bond mode
+			if static[name] {
+				r.LAGModes[n] = sdk.LAGStatic
+			}
+			continue
+		}
+		r.Ports[name] = p
 	}
 	return r, nil
+}
+
+// bondNumber returns N for a bond bondN.
+func bondNumber(name string) (int, bool) {
+	num, ok := strings.CutPrefix(name, "bond")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	return n, err == nil && n > 0
 }

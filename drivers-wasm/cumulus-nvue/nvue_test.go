@@ -3,12 +3,16 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/sdk/drivertest"
 	"github.com/openmercury/mercury/simulator"
+	"github.com/openmercury/mercury/ssh"
 )
 
 // TestAgainstSimulator runs the driver natively against a simulated NVUE
@@ -35,5 +39,65 @@ func TestAgainstSimulator(t *testing.T) {
 	st := dev.State()
 	if p := st.Startup.Ports["swp2"]; p.Mode != "trunk" || p.Untagged() != 100 || p.Tagged().Len() != 0 {
 		t.Errorf("swp2 in the saved configuration: %+v", p)
+	}
+}
+
+// TestLAGAgainstSimulator builds bonds over real SSH: the lowest free
+// number of lag_range, the LAG's name as the bond's description, members
+// out of the bridge before they join; the repeat sends nothing; a member
+// of one bond cannot join another; delete returns the members to the idle
+// VLAN and removes the bond.
+func TestLAGAgainstSimulator(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "leaf-1", Platform: "cumulus-nvue", Users: []simulator.User{{Name: "cumulus", Password: "pw"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := settingsCaller(t, dev, map[string]string{"lag_range": "5-6"})
+	lacp := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node 7", Mode: sdk.LAGLACP, Members: []string{"swp1", "swp2"}},
+		Config: sdk.PortConfig{Mode: sdk.ModeHybrid, NativeVLAN: 100, AllowedVLANs: []int{200}}, CreateVLANs: []sdk.Network{{VLAN: 100}, {VLAN: 200}}}
+	static := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-8", Mode: sdk.LAGStatic, Members: []string{"swp3"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}}
+	toStatic := lacp
+	toStatic.LAG.Mode = sdk.LAGStatic
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "swp1", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 300, Description: "node 7 eth0"}, CreateVLANs: []sdk.Network{{VLAN: 300}}}, Want: `{"changed":true,"commands":["nv set bridge domain br_default vlan 300","nv unset interface swp1 bridge domain br_default vlan","nv unset interface swp1 bridge domain br_default untagged","nv set interface swp1 bridge domain br_default access 300","nv set interface swp1 description \"node 7 eth0\""]}`},
+		{Op: abi.OpLAGSet, Req: lacp, Want: `{"changed":true,"commands":["nv set bridge domain br_default vlan 100","nv set bridge domain br_default vlan 200","nv set interface bond5 bond mode lacp","nv set interface bond5 bridge domain br_default","nv unset interface bond5 bridge domain br_default access","nv set interface bond5 bridge domain br_default untagged 100","nv set interface bond5 bridge domain br_default vlan 100,200","nv set interface bond5 description \"node 7\"","nv unset interface swp1 bridge domain br_default","nv set interface bond5 bond member swp1","nv unset interface swp2 bridge domain br_default","nv set interface bond5 bond member swp2"],"number":5}`},
+		{Op: abi.OpLAGSet, Req: lacp, Want: `{"changed":false,"number":5}`},
+		{Op: abi.OpLAGSet, Req: toStatic, Want: `{"changed":true,"commands":["nv set interface bond5 bond mode static","nv set interface bond5 bridge domain br_default"],"number":5}`},
+		{Op: abi.OpLAGSet, Req: toStatic, Want: `{"changed":false,"number":5}`},
+		{Op: abi.OpLAGSet, Req: lacp, Want: `{"changed":true,"commands":["nv set interface bond5 bond mode lacp","nv set interface bond5 bridge domain br_default"],"number":5}`},
+		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-9", Members: []string{"swp2", "swp4"}}, Config: static.Config}, Want: `{"kind":"conflict","message":"LAG member swp2 already belongs to bond5: delete that LAG or take the port out first"}`},
+		{Op: abi.OpLAGSet, Req: static, Want: `{"changed":true,"commands":["nv set interface bond6 bond mode static","nv set interface bond6 bridge domain br_default","nv unset interface bond6 bridge domain br_default vlan","nv unset interface bond6 bridge domain br_default untagged","nv set interface bond6 bridge domain br_default access 100","nv set interface bond6 description \"node-8\"","nv unset interface swp3 bridge domain br_default","nv set interface bond6 bond member swp3"],"number":6}`},
+		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: sdk.LAG{Name: "$(reboot)", Members: []string{"swp4"}}, Config: static.Config}, Want: `{"kind":"invalid","message":"LAG name \"$(reboot)\" contains \"$\", which driver cumulus-nvue cannot quote for the device: choose a LAG name without \"$\""}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 200}, Force: true}, Want: `{"changed":true,"commands":["nv unset interface bond5 bridge domain br_default vlan 200","nv unset bridge domain br_default vlan 200"]}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node 7"}, IdleVLAN: 300}, Want: `{"changed":true,"commands":["nv unset interface bond5 bond member swp1","nv set interface swp1 bridge domain br_default","nv unset interface swp1 bridge domain br_default vlan","nv unset interface swp1 bridge domain br_default untagged","nv set interface swp1 bridge domain br_default access 300","nv unset interface bond5 bond member swp2","nv set interface swp2 bridge domain br_default","nv unset interface swp2 bridge domain br_default vlan","nv unset interface swp2 bridge domain br_default untagged","nv set interface swp2 bridge domain br_default access 300","nv unset interface bond5"],"number":5}`},
+	})
+	st := dev.State().Running
+	if _, ok := st.LAGs[5]; ok || st.Ports["swp1"].LAG != 0 || st.Ports["swp2"].AccessVLAN != 300 {
+		t.Errorf("after lag_delete: bond5 %+v, swp1 %+v, swp2 %+v", st.LAGs[5], st.Ports["swp1"], st.Ports["swp2"])
+	}
+	if l := st.LAGs[6]; l.Name != "bond6" || l.Mode != "static" || len(l.Members) != 1 || l.AccessVLAN != 100 || l.Description != "node-8" {
+		t.Errorf("bond6: %+v", l)
+	}
+}
+
+// settingsCaller is drivertest.SimCaller for a device with settings.
+func settingsCaller(t *testing.T, dev *simulator.Device, settings map[string]string) func(op string, req any) string {
+	tgt, err := drivertest.SimTarget(dev, sdk.Registered().Describe().Shell, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := ssh.NewPool(ssh.Options{})
+	t.Cleanup(func() { pool.Close() })
+	return func(op string, req any) string {
+		in, err := json.Marshal(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, out := sdk.Dispatch(drivertest.NativeHost(ctx, drivertest.PoolDialer{Pool: pool, Target: tgt}, settings, func(s string) { t.Log(s) }), op, in)
+		return string(out)
 	}
 }

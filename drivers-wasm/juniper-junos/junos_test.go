@@ -3,12 +3,16 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/sdk/drivertest"
 	"github.com/openmercury/mercury/simulator"
+	"github.com/openmercury/mercury/ssh"
 )
 
 // TestAgainstSimulator runs the driver natively against a simulated Junos
@@ -42,5 +46,62 @@ func TestAgainstSimulator(t *testing.T) {
 	}
 	if _, ok := st.Running.VLANs[300]; ok || len(st.Running.VNIs) != 0 {
 		t.Errorf("VLAN 300 or its VNI left: %v %v", st.Running.VLANs, st.Running.VNIs)
+	}
+}
+
+// TestLAGAgainstSimulator builds an ae bundle over real SSH: the lowest
+// free number of lag_range, the LAG's name as its description, members'
+// unit 0 removed before they join; the repeat sends nothing; delete
+// returns the members to the idle VLAN and removes the ae.
+func TestLAGAgainstSimulator(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "junos-1", Platform: "juniper-junos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := settingsCaller(t, dev, map[string]string{"lag_range": "3-9"})
+	lacp := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-7 bond", Mode: sdk.LAGLACP, Members: []string{"ge-0/0/1", "ge-0/0/2"}},
+		Config: sdk.PortConfig{Mode: sdk.ModeHybrid, NativeVLAN: 100, AllowedVLANs: []int{200}}, CreateVLANs: []sdk.Network{{VLAN: 100}, {VLAN: 200}}}
+	static := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-8", Mode: sdk.LAGStatic, Members: []string{"ge-0/0/3"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}}
+	toStatic := lacp
+	toStatic.LAG.Mode = sdk.LAGStatic
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "ge-0/0/1", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 300}, CreateVLANs: []sdk.Network{{VLAN: 300}}}, Want: `{"changed":true,"commands":["set vlans vlan300 vlan-id 300","set interfaces ge-0/0/1 unit 0 family ethernet-switching interface-mode access","delete interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members","set interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 300"],"saved":true}`},
+		{Op: abi.OpLAGSet, Req: lacp, Want: `{"changed":true,"commands":["set vlans vlan100 vlan-id 100","set vlans vlan200 vlan-id 200","set interfaces ae3 aggregated-ether-options lacp active","set interfaces ae3 unit 0 family ethernet-switching interface-mode trunk","set interfaces ae3 native-vlan-id 100","set interfaces ae3 unit 0 family ethernet-switching vlan members 100","set interfaces ae3 unit 0 family ethernet-switching vlan members 200","set interfaces ae3 description \"node-7 bond\"","delete interfaces ge-0/0/1 unit 0","set interfaces ge-0/0/1 ether-options 802.3ad ae3","delete interfaces ge-0/0/2 unit 0","set interfaces ge-0/0/2 ether-options 802.3ad ae3"],"saved":true,"number":3}`},
+		{Op: abi.OpLAGSet, Req: lacp, Want: `{"changed":false,"number":3}`},
+		{Op: abi.OpLAGSet, Req: toStatic, Want: `{"changed":true,"commands":["delete interfaces ae3 aggregated-ether-options lacp"],"saved":true,"number":3}`},
+		{Op: abi.OpLAGSet, Req: toStatic, Want: `{"changed":false,"number":3}`},
+		{Op: abi.OpLAGSet, Req: lacp, Want: `{"changed":true,"commands":["set interfaces ae3 aggregated-ether-options lacp active"],"saved":true,"number":3}`},
+		{Op: abi.OpLAGSet, Req: static, Want: `{"changed":true,"commands":["set interfaces ae4 unit 0 family ethernet-switching interface-mode access","delete interfaces ae4 unit 0 family ethernet-switching vlan members","set interfaces ae4 unit 0 family ethernet-switching vlan members 100","set interfaces ae4 description \"node-8\"","delete interfaces ge-0/0/3 unit 0","set interfaces ge-0/0/3 ether-options 802.3ad ae4"],"saved":true,"number":4}`},
+		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: sdk.LAG{Name: "quote\" bond", Members: []string{"ge-0/0/4"}}, Config: static.Config}, Want: `{"kind":"invalid","message":"LAG name \"quote\\\" bond\" contains \"\\\"\", which driver juniper-junos cannot quote for the device: choose a LAG name without \"\\\"\""}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node-7 bond"}, IdleVLAN: 300}, Want: `{"changed":true,"commands":["delete interfaces ge-0/0/1 ether-options 802.3ad","set interfaces ge-0/0/1 unit 0 family ethernet-switching interface-mode access","set interfaces ge-0/0/1 unit 0 family ethernet-switching interface-mode access","delete interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members","set interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 300","delete interfaces ge-0/0/2 ether-options 802.3ad","set interfaces ge-0/0/2 unit 0 family ethernet-switching interface-mode access","set interfaces ge-0/0/2 unit 0 family ethernet-switching interface-mode access","delete interfaces ge-0/0/2 unit 0 family ethernet-switching vlan members","set interfaces ge-0/0/2 unit 0 family ethernet-switching vlan members 300","delete interfaces ae3"],"saved":true,"number":3}`},
+	})
+	st := dev.State().Startup
+	if _, ok := st.LAGs[3]; ok || st.Ports["ge-0/0/1"].LAG != 0 || st.Ports["ge-0/0/2"].AccessVLAN != 300 {
+		t.Errorf("after lag_delete: ae3 %+v, ge-0/0/1 %+v, ge-0/0/2 %+v", st.LAGs[3], st.Ports["ge-0/0/1"], st.Ports["ge-0/0/2"])
+	}
+	if l := st.LAGs[4]; l.Name != "ae4" || l.Mode != "static" || len(l.Members) != 1 || l.AccessVLAN != 100 || l.Description != "node-8" {
+		t.Errorf("ae4 in the committed configuration: %+v", l)
+	}
+}
+
+// settingsCaller is drivertest.SimCaller for a device with settings.
+func settingsCaller(t *testing.T, dev *simulator.Device, settings map[string]string) func(op string, req any) string {
+	tgt, err := drivertest.SimTarget(dev, sdk.Registered().Describe().Shell, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := ssh.NewPool(ssh.Options{})
+	t.Cleanup(func() { pool.Close() })
+	return func(op string, req any) string {
+		in, err := json.Marshal(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, out := sdk.Dispatch(drivertest.NativeHost(ctx, drivertest.PoolDialer{Pool: pool, Target: tgt}, settings, func(s string) { t.Log(s) }), op, in)
+		return string(out)
 	}
 }

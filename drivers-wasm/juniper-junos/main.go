@@ -10,6 +10,15 @@
 // configuration ... | display set"); VLANs are named ("vlan100" when the
 // request gives no name) and ports join them by ID.
 //
+// LAGs are aggregated Ethernet interfaces aeN, numbered from the device's
+// lag_range (default 1-128). Junos itself numbers from ae0, but Mercury's
+// port-channel numbers start at 1 everywhere, so ae0 stays the operator's.
+// The aeN interfaces exist only below the chassis device-count, which the
+// operator sets to cover lag_range. An ae carries the LAG's name as its
+// description, "aggregated-ether-options lacp active" for LACP (nothing for
+// static) and the L2 configuration under unit 0; a member loses its own
+// unit 0 and gets "ether-options 802.3ad aeN".
+//
 // Device options: none. Junos logs users in to operational mode: no enable.
 package main
 
@@ -36,6 +45,9 @@ var junos = &cli.Switch{
 			"a commit refused as 'configuration database locked' is retried 3 times, 2 s apart",
 			"hybrid is a trunk with native-vlan-id; the native VLAN is also a VLAN member",
 			"reset_port with no idle VLAN returns the port to the default VLAN and disables it",
+			"LAGs are aggregated Ethernet aeN (N from lag_range, default 1-128; ae0 is never picked): lacp active, or no lacp statement for static; members join with ether-options 802.3ad after their unit 0 is deleted",
+			"chassis aggregated-devices ethernet device-count must exceed the highest number in lag_range (the operator's setting: the driver does not change it)",
+			"descriptions and LAG names may not contain a double quote",
 		},
 	},
 	Platform: cli.Platform{
@@ -76,7 +88,17 @@ var junos = &cli.Switch{
 		DeleteVLAN:      []string{"delete vlans {name}"},
 		MapVNI:          []string{"set vlans {name} vxlan vni {vni}"},
 		UnmapVNI:        []string{"delete vlans {name} vxlan vni"},
+		// A static ae has no lacp statement: StaticMode "" leaves the line out.
+		LAGInterface: []string{"set interfaces ae{n} aggregated-ether-options lacp {mode}"},
+		LACPMode:     "active",
+		// A member carries no switching of its own: its unit 0 goes first.
+		LAGJoin:    []string{"delete interfaces {port} unit 0", "set interfaces {port} ether-options 802.3ad ae{n}"},
+		LAGLeave:   []string{"delete interfaces {port} ether-options 802.3ad", "set interfaces {port} " + es + " interface-mode access"},
+		LAGRemove:  []string{"delete interfaces ae{n}"},
+		LACPOff:    []string{"delete interfaces ae{n} aggregated-ether-options lacp"},
+		TextUnsafe: `"`,
 	},
+	LAGName: "ae%s",
 }
 
 func init() { sdk.Handle(junos.Driver()) }
@@ -86,8 +108,9 @@ func main() {}
 // parse reads "display set" output: VLANs with their IDs and VNIs, and
 // each interface's switching lines. A port joins VLANs by ID or by name.
 func parse(text string) (cli.Running, error) {
-	r := cli.Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}}
+	r := cli.Running{VLANs: map[int]string{}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}, LAGModes: map[int]string{}}
 	byName := map[string]int{}
+	lacp := map[string]bool{}
 	members := map[string][]string{}
 	native := map[string]int{}
 	for _, l := range strings.Split(text, "\n") {
@@ -121,28 +144,56 @@ func parse(text string) (cli.Running, error) {
 				p.Mode = sdk.ModeTrunk
 			case strings.HasPrefix(rest, es+" vlan members "):
 				members[name] = append(members[name], strings.TrimPrefix(rest, es+" vlan members "))
+			case strings.HasPrefix(rest, "ether-options 802.3ad "):
+				p.LAG = strings.TrimPrefix(rest, "ether-options 802.3ad ")
+			case strings.HasPrefix(rest, "aggregated-ether-options lacp "):
+				lacp[name] = true
 			}
 			r.Ports[name] = p
 		}
 	}
 	for name, p := range r.Ports {
-		var ids []int
-		for _, m := range members[name] {
-			id, err := strconv.Atoi(m)
-			if err != nil {
-				id = byName[m]
+		if n, ok := aeNumber(name); ok {
+			delete(r.Ports, name)
+			p.NativeVLAN, p.AllowedVLANs = switching(p, members[name], native[name], byName)
+			r.LAGs[n], r.LAGModes[n] = p, sdk.LAGStatic
+			if lacp[name] {
+				r.LAGModes[n] = sdk.LAGLACP
 			}
-			ids = append(ids, id)
+			continue
 		}
-		if p.Mode == sdk.ModeAccess {
-			p.NativeVLAN = 1
-			if len(ids) > 0 {
-				p.NativeVLAN = ids[0]
-			}
-		} else {
-			p.NativeVLAN, p.AllowedVLANs = native[name], ids
-		}
+		p.NativeVLAN, p.AllowedVLANs = switching(p, members[name], native[name], byName)
 		r.Ports[name] = p
 	}
 	return r, nil
+}
+
+// switching returns an interface's untagged VLAN and, on a trunk, its
+// tagged ones, from its "vlan members" (IDs or names) and native-vlan-id.
+func switching(p sdk.PortState, members []string, native int, byName map[string]int) (int, []int) {
+	var ids []int
+	for _, m := range members {
+		id, err := strconv.Atoi(m)
+		if err != nil {
+			id = byName[m]
+		}
+		ids = append(ids, id)
+	}
+	if p.Mode == sdk.ModeAccess {
+		if len(ids) > 0 {
+			return ids[0], nil
+		}
+		return 1, nil
+	}
+	return native, ids
+}
+
+// aeNumber returns N for an aggregated Ethernet interface aeN.
+func aeNumber(name string) (int, bool) {
+	num, ok := strings.CutPrefix(name, "ae")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(num)
+	return n, err == nil && n >= 0
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,12 @@ func (d *driver) freeLAG(h sdk.Host, run Running) (int, error) {
 
 func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	t := d.sw.Templates
+	if err := d.checkText("LAG name", r.LAG.Name); err != nil {
+		return sdk.Result{}, err
+	}
+	if err := d.checkText("description", r.Config.Description); err != nil {
+		return sdk.Result{}, err
+	}
 	s, run, err := d.openAll(h)
 	if err != nil {
 		return sdk.Result{}, err
@@ -108,10 +115,23 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 		}
 		own = append(own, peer...)
 	}
-	if len(own) > 0 || !exists {
+	wantMode := sdk.LAGLACP
+	if r.LAG.Mode == sdk.LAGStatic {
+		wantMode = sdk.LAGStatic
+	}
+	curMode, known := run.LAGModes[n]
+	remode := exists && known && curMode != wantMode
+	if len(own) > 0 || !exists || remode {
 		head, err := render(t.LAGInterface, num)
 		if err != nil {
 			return sdk.Result{}, err
+		}
+		if remode && wantMode == sdk.LAGStatic {
+			off, err := render(t.LACPOff, num)
+			if err != nil {
+				return sdk.Result{}, err
+			}
+			head = append(head, off...)
 		}
 		lines = append(append(lines, head...), own...)
 	}
@@ -178,12 +198,15 @@ func (d *driver) lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, erro
 	return res, err
 }
 
-// onPort renders the port's interface line followed by lines.
+// onPort renders the port's interface line followed by lines, which may
+// name the port as {port}.
 func (d *driver) onPort(port string, lines []string, v vars) ([]string, error) {
 	head, err := render(d.sw.Templates.Interface, vars{"port": port})
 	if err != nil {
 		return nil, err
 	}
+	v = maps.Clone(v)
+	v["port"] = port
 	body, err := render(lines, v)
 	if err != nil {
 		return nil, err
@@ -205,10 +228,14 @@ func (d *driver) members(run Running, ifName string) []string {
 
 // lagIfName is port-channel n's interface name.
 func lagIfName(sw *Switch, n int) string {
-	if sw.Syntax == nil || sw.Syntax.LAGName == "" {
+	format := sw.LAGName
+	if sw.Syntax != nil && sw.Syntax.LAGName != "" {
+		format = sw.Syntax.LAGName
+	}
+	if format == "" {
 		return strconv.Itoa(n)
 	}
-	return strings.Replace(sw.Syntax.LAGName, "%s", strconv.Itoa(n), 1)
+	return strings.Replace(format, "%s", strconv.Itoa(n), 1)
 }
 
 func (d *driver) defaultShut() bool { return d.sw.Syntax != nil && d.sw.Syntax.DefaultShut }

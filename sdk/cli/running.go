@@ -47,6 +47,12 @@ type Running struct {
 	VNIs  map[int]int              // VLAN ID → VXLAN VNI it is mapped to
 	// Peers are port-channels' pair ids (EOS mlag, NX-OS vpc), by number.
 	Peers map[int]int
+	// LAGModes holds a port-channel's aggregation, sdk.LAGLACP or
+	// sdk.LAGStatic, when the OS keeps it on the port-channel and the
+	// parser reads it (Junos, NVUE); lag_set converges the mode of the
+	// port-channels it names. Nil for the IOS family, whose mode is on the
+	// members' channel-group lines.
+	LAGModes map[int]string
 }
 
 // Syntax is how an IOS-family running configuration spells VLANs and

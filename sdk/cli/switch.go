@@ -27,6 +27,10 @@ type Switch struct {
 	Syntax    *Syntax
 	Parse     func(text string) (Running, error)
 	Templates Templates
+	// LAGName formats a port-channel's interface name from its number
+	// ("ae%s") for a driver that sets Parse; with a Syntax, its LAGName
+	// is used.
+	LAGName string
 }
 
 // Templates are the configuration lines a Switch sends. Placeholders:
@@ -57,12 +61,24 @@ type Templates struct {
 	// LAGInterface enters one (creating it), LAGJoin makes the current
 	// port a member, LAGLeave takes it out, LAGRemove deletes the
 	// port-channel. Without LAGInterface the driver has no lag operations.
+	// LAGJoin and LAGLeave may also name the member as {port}, for OSes
+	// with no interface context (Junos, NVUE); a mode left "" drops the
+	// lines that name {mode} (Junos: a static ae has no lacp statement).
 	LAGInterface, LAGJoin, LAGLeave, LAGRemove []string
 	LACPMode, StaticMode                       string
 	// LAGPeer, in a port-channel's context, makes it one half of a LAG
 	// across a switch pair with pair id {mlag} ("mlag {mlag}", EOS;
 	// "vpc {mlag}", NX-OS); read back through Syntax.LAGPeer.
 	LAGPeer []string
+	// LACPOff turns an LACP port-channel static where StaticMode writes
+	// nothing (Junos: delete its lacp statement); sent, after
+	// LAGInterface, when Running.LAGModes says the mode must change.
+	LACPOff []string
+	// TextUnsafe lists characters a {text} value (a description, a LAG
+	// name) may not hold because the template's quoting cannot carry
+	// them (a value double-quoted for bash: the double quote, the dollar
+	// sign and the backquote). Such a request is refused before any I/O.
+	TextUnsafe string
 	// MapVNI and UnmapVNI map and unmap VLAN {vlan} to VXLAN {vni};
 	// without MapVNI the driver supports VLAN networks only.
 	MapVNI, UnmapVNI []string
@@ -451,6 +467,9 @@ func diff(want, cur []int) (add, remove []int) {
 }
 
 func (d *driver) setPort(h sdk.Host, r sdk.SetPortRequest) (sdk.Result, error) {
+	if err := d.checkText("description", r.Config.Description); err != nil {
+		return sdk.Result{}, err
+	}
 	return d.converge(h, r.Port, desired{cfg: r.Config}, r.CreateVLANs, r.DryRun)
 }
 
@@ -533,8 +552,15 @@ func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, er
 	var lines []string
 	if d.sw.Templates.FreeBeforeDelete {
 		// The OS refuses to delete a VLAN in use: forced, the ports leave it first.
+		lags := map[string]sdk.PortState{}
+		for _, p := range run.LAGs {
+			lags[p.Port] = p
+		}
 		for _, name := range users {
 			p, ok := run.Ports[name]
+			if !ok {
+				p, ok = lags[name]
+			}
 			if !ok {
 				return sdk.Result{}, sdk.Conflict("VLAN %d is carried by %s, which this driver cannot take it off: remove it there first", v, name)
 			}
@@ -578,6 +604,15 @@ func (d *driver) without(p sdk.PortState, v int) sdk.PortConfig {
 		return idle
 	}
 	return cfg
+}
+
+// checkText refuses a {text} value holding a character of
+// Templates.TextUnsafe.
+func (d *driver) checkText(what, s string) error {
+	if i := strings.IndexAny(s, d.sw.Templates.TextUnsafe); d.sw.Templates.TextUnsafe != "" && i >= 0 {
+		return sdk.Invalid("%s %q contains %q, which driver %s cannot quote for the device: choose a %s without %q", what, s, s[i:i+1], d.sw.Info.Name, what, s[i:i+1])
+	}
+	return nil
 }
 
 // nameable reports whether the OS names VLANs: whether creating one can

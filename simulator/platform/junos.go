@@ -32,6 +32,19 @@ import (
 // commands (the driver asks for "| display set", which real Junos needs);
 // "exit configuration-mode" in operational mode is a no-op.
 //
+// LAGs: aggregated Ethernet aeN. A "set interfaces aeN ..." statement
+// creates aeN; "aggregated-ether-options lacp active|passive" makes it
+// LACP, without it the bundle is static; a port joins with "ether-options
+// 802.3ad aeN" and leaves with its delete; "delete interfaces P unit 0"
+// drops a port's switching; "delete interfaces aeN" removes the bundle.
+// Approximations: Junos checks these rules at commit, this model when the
+// statement is entered: a port with switching configured (unit 0) cannot
+// join, a member cannot be given switching, and aeN cannot be deleted while
+// a port names it. The chassis device-count is not modelled (any ae1-ae127
+// exists), nor is ae0 (the state numbers port-channels from 1); whether
+// LACP is passive is kept on the members, so a memberless passive bundle
+// shows as active. The error texts for these rules are approximations.
+//
 // Error texts: "syntax error." and "unknown command." with a caret line,
 // and "error: configuration database locked by:" are documented Junos
 // output. The failing-commit text for the save fault is an approximation.
@@ -62,6 +75,7 @@ func junosSpec() cli.Spec {
 		IfTypes: []cli.IfType{
 			{Name: "ge-", Short: "ge-", Kind: cli.IfPort, Number: `\d+/\d+/\d+`},
 			{Name: "xe-", Short: "xe-", Kind: cli.IfPort, Number: `\d+/\d+/\d+`},
+			{Name: "ae", Short: "ae", Kind: cli.IfLAG, Number: `\d+`, Min: 1, Max: 127},
 		},
 		DefaultPorts:    numbered("ge-0/0/%d", 48),
 		DefaultVLANName: "default",
@@ -94,6 +108,12 @@ func junosSpec() cli.Spec {
 			{Modes: []string{edit}, Syntax: "delete interfaces <name:if> description", Kind: cli.Config, Run: junosDescription(false)},
 			{Modes: []string{edit}, Syntax: "set interfaces <name:if> disable", Kind: cli.Config, Run: junosDisable(true)},
 			{Modes: []string{edit}, Syntax: "delete interfaces <name:if> disable", Kind: cli.Config, Run: junosDisable(false)},
+			{Modes: []string{edit}, Syntax: "set interfaces <name:if> aggregated-ether-options lacp active|passive", Kind: cli.Config, Run: junosLACP(true)},
+			{Modes: []string{edit}, Syntax: "delete interfaces <name:if> aggregated-ether-options [lacp]", Kind: cli.Config, Run: junosLACP(false)},
+			{Modes: []string{edit}, Syntax: "set interfaces <name:if> ether-options 802.3ad <ae:if>", Kind: cli.Config, Run: junosJoin},
+			{Modes: []string{edit}, Syntax: "delete interfaces <name:if> ether-options [802.3ad]", Kind: cli.Config, Run: junosLeaveAE},
+			{Modes: []string{edit}, Syntax: "delete interfaces <name:if> unit <u:0-0>", Kind: cli.Config, Run: junosDeleteUnit},
+			{Modes: []string{edit}, Syntax: "delete interfaces <name:if>", Kind: cli.Config, Run: junosDeleteIf},
 		},
 	}
 }
@@ -202,24 +222,33 @@ func junosDeleteVNI(c *cli.Call) error {
 	})
 }
 
-// junosPort applies fn to the port named by the call.
-func junosPort(c *cli.Call, fn func(cfg *state.Config, p *state.Port) error) error {
-	name := c.Iface("name").Name
+// junosPort applies fn to the L2 settings of the port or aeN the call
+// names. A set statement (set) creates an aeN that is not there; a delete
+// on one that is not there warns. A set on a LAG member's switching (l2)
+// is refused: a member carries none of its own.
+func junosPort(c *cli.Call, set, l2 bool, fn func(cfg *state.Config, p *state.L2) error) error {
+	ifc := c.Iface("name")
+	def := c.Platform().Spec().DefaultL2
 	return c.Update(func(cfg *state.Config) error {
-		p, ok := cfg.Ports[name]
-		if !ok {
-			return cli.Fail("error: interface %s does not exist", name)
+		if ifc.Type.Kind == cli.IfLAG {
+			if _, ok := cfg.LAGs[ifc.Number]; !ok {
+				if !set {
+					c.Println("warning: statement not found")
+					return nil
+				}
+				cfg.EnsureLAG(ifc.Number, ifc.Name, def)
+			}
+		} else if p, ok := cfg.Ports[ifc.Name]; !ok {
+			return cli.Fail("error: interface %s does not exist", ifc.Name)
+		} else if set && l2 && p.LAG != 0 {
+			return cli.Fail("error: interface %s is a member of %s (ether-options 802.3ad): configure switching on %s", ifc.Name, cfg.LAGs[p.LAG].Name, cfg.LAGs[p.LAG].Name)
 		}
-		if err := fn(cfg, &p); err != nil {
-			return err
-		}
-		cfg.Ports[name] = p
-		return nil
+		return cfg.EditInterface(ifc.Name, func(l *state.L2) error { return fn(cfg, l) })
 	})
 }
 
 func junosMode(c *cli.Call) error {
-	return junosPort(c, func(_ *state.Config, p *state.Port) error {
+	return junosPort(c, true, true, func(_ *state.Config, p *state.L2) error {
 		if c.Has("trunk") && p.Mode != state.Trunk {
 			p.Mode, p.Allowed = state.Trunk, state.VLANSet{}
 		} else if c.Has("access") && p.Mode != state.Access {
@@ -231,7 +260,7 @@ func junosMode(c *cli.Call) error {
 
 func junosMember(add bool) func(c *cli.Call) error {
 	return func(c *cli.Call) error {
-		return junosPort(c, func(cfg *state.Config, p *state.Port) error {
+		return junosPort(c, add, true, func(cfg *state.Config, p *state.L2) error {
 			if !add && !c.Given("m") {
 				if p.Mode == state.Trunk {
 					p.Allowed = state.VLANSet{}
@@ -268,7 +297,7 @@ func junosMember(add bool) func(c *cli.Call) error {
 
 func junosNative(set bool) func(c *cli.Call) error {
 	return func(c *cli.Call) error {
-		return junosPort(c, func(cfg *state.Config, p *state.Port) error {
+		return junosPort(c, set, true, func(cfg *state.Config, p *state.L2) error {
 			if !set {
 				p.NativeVLAN = 1
 				return nil
@@ -284,7 +313,7 @@ func junosNative(set bool) func(c *cli.Call) error {
 
 func junosDescription(set bool) func(c *cli.Call) error {
 	return func(c *cli.Call) error {
-		return junosPort(c, func(_ *state.Config, p *state.Port) error {
+		return junosPort(c, set, false, func(_ *state.Config, p *state.L2) error {
 			p.Description = ""
 			if set {
 				p.Description = strings.Trim(c.Str("text"), `"`)
@@ -296,16 +325,144 @@ func junosDescription(set bool) func(c *cli.Call) error {
 
 func junosDisable(set bool) func(c *cli.Call) error {
 	return func(c *cli.Call) error {
-		return junosPort(c, func(_ *state.Config, p *state.Port) error {
+		return junosPort(c, set, false, func(_ *state.Config, p *state.L2) error {
 			p.Shutdown = set
 			return nil
 		})
 	}
 }
 
-// junosIfLines renders one interface as "display set" lines.
+// junosLACP sets or deletes an aeN's LACP statement; its members follow.
+func junosLACP(set bool) func(c *cli.Call) error {
+	return func(c *cli.Call) error {
+		ifc := c.Iface("name")
+		if ifc.Type.Kind != cli.IfLAG {
+			return cli.Fail("error: aggregated-ether-options is valid only on an aggregated Ethernet interface (aeN), not %s", ifc.Name)
+		}
+		m := state.ChannelOn
+		switch {
+		case set && c.Has("passive"):
+			m = state.ChannelPassive
+		case set:
+			m = state.ChannelActive
+		}
+		def := c.Platform().Spec().DefaultL2
+		return c.Update(func(cfg *state.Config) error {
+			lag, ok := cfg.LAGs[ifc.Number]
+			if !ok {
+				if !set {
+					c.Println("warning: statement not found")
+					return nil
+				}
+				lag = cfg.EnsureLAG(ifc.Number, ifc.Name, def)
+			}
+			lag.Mode = state.LAGModeOf(m)
+			cfg.LAGs[ifc.Number] = lag
+			for _, name := range lag.Members {
+				p := cfg.Ports[name]
+				p.ChannelMode = m
+				cfg.Ports[name] = p
+			}
+			return nil
+		})
+	}
+}
+
+// junosJoin makes a port a member of aeN: "ether-options 802.3ad aeN".
+func junosJoin(c *cli.Call) error {
+	ifc, ae := c.Iface("name"), c.Iface("ae")
+	if ifc.Type.Kind != cli.IfPort {
+		return cli.Fail("error: ether-options 802.3ad is valid only on a physical port, not %s", ifc.Name)
+	}
+	if ae.Type.Kind != cli.IfLAG {
+		return cli.Fail("error: 802.3ad %s: not an aggregated Ethernet interface (aeN)", ae.Name)
+	}
+	def := c.Platform().Spec().DefaultL2
+	return c.Update(func(cfg *state.Config) error {
+		p, ok := cfg.Ports[ifc.Name]
+		if !ok {
+			return cli.Fail("error: interface %s does not exist", ifc.Name)
+		}
+		if p.LAG != ae.Number && !junosNoSwitching(p.L2, def) {
+			return cli.Fail("error: interface %s has family ethernet-switching under unit 0 and cannot be a member of %s: delete interfaces %s unit 0 first", ifc.Name, ae.Name, ifc.Name)
+		}
+		lag := cfg.EnsureLAG(ae.Number, ae.Name, def)
+		m := state.ChannelOn
+		switch {
+		case lag.Mode == state.LACP && len(lag.Members) > 0:
+			m = cfg.Ports[lag.Members[0]].ChannelMode // active or passive, as the bundle is
+		case lag.Mode == state.LACP:
+			m = state.ChannelActive
+		}
+		return cfg.JoinLAG(ifc.Name, ae.Number, m)
+	})
+}
+
+// junosNoSwitching reports whether l carries no switching beyond the
+// factory default (its admin state and description aside).
+func junosNoSwitching(l, def state.L2) bool {
+	l.Shutdown, l.Description = def.Shutdown, def.Description
+	return l.Mode == def.Mode && l.AccessVLAN == def.AccessVLAN && l.NativeVLAN == def.NativeVLAN && l.Allowed.String() == def.Allowed.String()
+}
+
+// junosLeaveAE deletes a port's 802.3ad statement.
+func junosLeaveAE(c *cli.Call) error {
+	name := c.Iface("name").Name
+	return c.Update(func(cfg *state.Config) error {
+		if p, ok := cfg.Ports[name]; !ok || p.LAG == 0 {
+			c.Println("warning: statement not found")
+			return nil
+		}
+		cfg.LeaveLAG(name)
+		return nil
+	})
+}
+
+// junosDeleteUnit drops an interface's switching (its unit 0).
+func junosDeleteUnit(c *cli.Call) error {
+	def := c.Platform().Spec().DefaultL2
+	return junosPort(c, false, false, func(_ *state.Config, l *state.L2) error {
+		shut, desc := l.Shutdown, l.Description
+		*l = def
+		l.Shutdown, l.Description = shut, desc
+		return nil
+	})
+}
+
+// junosDeleteIf deletes an interface's whole configuration: an aeN goes
+// (refused while a port still names it), a port returns to the default.
+func junosDeleteIf(c *cli.Call) error {
+	ifc := c.Iface("name")
+	def := c.Platform().Spec().DefaultL2
+	return c.Update(func(cfg *state.Config) error {
+		if ifc.Type.Kind == cli.IfLAG {
+			lag, ok := cfg.LAGs[ifc.Number]
+			if !ok {
+				c.Println("warning: statement not found")
+				return nil
+			}
+			if len(lag.Members) > 0 {
+				return cli.Fail("error: %s is still named by ether-options 802.3ad on %s: delete those statements first", ifc.Name, strings.Join(lag.Members, ", "))
+			}
+			cfg.DeleteLAG(ifc.Number)
+			return nil
+		}
+		p, ok := cfg.Ports[ifc.Name]
+		if !ok {
+			return cli.Fail("error: interface %s does not exist", ifc.Name)
+		}
+		cfg.LeaveLAG(ifc.Name)
+		p = cfg.Ports[ifc.Name]
+		p.L2 = def
+		cfg.Ports[ifc.Name] = p
+		return nil
+	})
+}
+
+// junosIfLines renders one port or aeN as "display set" lines: a LAG
+// member shows its 802.3ad statement and no switching.
 func junosIfLines(cfg *state.Config, name string) []string {
-	p, ok := cfg.Ports[name]
+	p, ok := cfg.Interface(name)
 	if !ok {
 		return nil
 	}
@@ -317,6 +474,16 @@ func junosIfLines(cfg *state.Config, name string) []string {
 	}
 	if p.Shutdown {
 		out = append(out, pre+" disable")
+	}
+	if lag, ok := cfg.LAGByName(name); ok && lag.Mode == state.LACP {
+		mode := state.ChannelActive
+		if len(lag.Members) > 0 && cfg.Ports[lag.Members[0]].ChannelMode == state.ChannelPassive {
+			mode = state.ChannelPassive
+		}
+		out = append(out, fmt.Sprintf("%s aggregated-ether-options lacp %s", pre, mode))
+	}
+	if n, _, ok := lagOfPort(cfg, name); ok {
+		return append(out, fmt.Sprintf("%s ether-options 802.3ad %s", pre, cfg.LAGs[n].Name))
 	}
 	if p.NativeVLAN != 1 {
 		out = append(out, fmt.Sprintf("%s native-vlan-id %d", pre, p.NativeVLAN))
@@ -353,6 +520,9 @@ func junosShowAll(c *cli.Call) error {
 		c.Printf("set version 21.4R3\nset system host-name %s\n", c.Host())
 		for _, n := range cfg.PortNames(c.Platform().Compare) {
 			c.Println(strings.Join(junosIfLines(cfg, n), "\n"))
+		}
+		for _, n := range cfg.LAGNumbers() {
+			c.Println(strings.Join(junosIfLines(cfg, cfg.LAGs[n].Name), "\n"))
 		}
 		for _, id := range cfg.VLANIDs() {
 			v := cfg.VLANs[id]

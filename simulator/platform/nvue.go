@@ -31,6 +31,17 @@ import (
 // uses it; "nv config show -o commands" prints the applied configuration as
 // nv set commands. No sudo: NVUE runs as the user.
 //
+// Bonds: "nv set interface bondN bond member swpX" creates bondN (LACP, the
+// NVUE default) and adds the port; "bond mode lacp|static" switches it;
+// bridge settings and descriptions apply to a bond as to a port; "nv unset
+// interface bondN" removes it, releasing its members. A port with bridge
+// settings must drop them ("nv unset interface swpX bridge domain
+// br_default") before it joins, and a member takes none; a VLAN a bond
+// carries cannot be deleted. Approximations: NVUE checks these rules when
+// the revision is applied, this model when the line is entered; a port out
+// of the bridge is modelled as an access port of VLAN 1; bond names other
+// than bondN are not modelled.
+//
 // Error texts: "Error: ..." in the style of NVUE; the wording is an
 // approximation.
 func nvueSpec() cli.Spec {
@@ -55,7 +66,10 @@ func nvueSpec() cli.Spec {
 			Locked:     "Error: Unable to apply: another configuration operation is in progress",
 			SaveFailed: "Error: Unable to save the configuration to /etc/nvue.d/startup.yaml",
 		},
-		IfTypes:         []cli.IfType{{Name: "swp", Short: "swp", Kind: cli.IfPort, Number: `\d+(s\d+)?`}},
+		IfTypes: []cli.IfType{
+			{Name: "swp", Short: "swp", Kind: cli.IfPort, Number: `\d+(s\d+)?`},
+			{Name: "bond", Short: "bond", Kind: cli.IfLAG, Number: `\d+`, Min: 1, Max: 9999},
+		},
 		DefaultPorts:    numbered("swp%d", 48),
 		DefaultVLANName: "",
 		DefaultL2:       state.L2{Mode: state.Access, AccessVLAN: 1, NativeVLAN: 1},
@@ -64,33 +78,33 @@ func nvueSpec() cli.Spec {
 			{Modes: []string{sh}, Syntax: "exit|logout", Kind: cli.Nav, Run: logout},
 			set("nv set "+bd+" vlan <vlans>", nvueVLAN(true)),
 			set("nv unset "+bd+" vlan <vlans>", nvueVLAN(false)),
-			set("nv set interface <name:if> "+bd+" access <vlan>", nvuePort(func(p *state.Port, cfg *state.Config, c *cli.Call) error {
+			set("nv set interface <name:if> "+bd+" access <vlan>", nvuePort(func(p *state.L2, cfg *state.Config, c *cli.Call) error {
 				if !p.Allowed.IsEmpty() {
 					return cli.Fail("Error: swp: access and vlan are mutually exclusive; unset vlan first")
 				}
 				p.Mode, p.AccessVLAN = state.Access, c.Int("vlan")
 				return nil
 			})),
-			set("nv unset interface <name:if> "+bd+" access", nvuePort(func(p *state.Port, _ *state.Config, _ *cli.Call) error {
+			set("nv unset interface <name:if> "+bd+" access", nvuePort(func(p *state.L2, _ *state.Config, _ *cli.Call) error {
 				p.AccessVLAN = 1
 				return nil
 			})),
-			set("nv set interface <name:if> "+bd+" untagged <vlan>", nvuePort(func(p *state.Port, _ *state.Config, c *cli.Call) error {
+			set("nv set interface <name:if> "+bd+" untagged <vlan>", nvuePort(func(p *state.L2, _ *state.Config, c *cli.Call) error {
 				p.NativeVLAN = c.Int("vlan")
 				return nil
 			})),
-			set("nv unset interface <name:if> "+bd+" untagged [<vlan>]", nvuePort(func(p *state.Port, _ *state.Config, _ *cli.Call) error {
+			set("nv unset interface <name:if> "+bd+" untagged [<vlan>]", nvuePort(func(p *state.L2, _ *state.Config, _ *cli.Call) error {
 				p.NativeVLAN = 1
 				return nil
 			})),
-			set("nv set interface <name:if> "+bd+" vlan <list:vlans>", nvuePort(func(p *state.Port, _ *state.Config, c *cli.Call) error {
+			set("nv set interface <name:if> "+bd+" vlan <list:vlans>", nvuePort(func(p *state.L2, _ *state.Config, c *cli.Call) error {
 				if p.Mode == state.Access && p.AccessVLAN != 1 {
 					return cli.Fail("Error: access and vlan are mutually exclusive; unset access first")
 				}
 				p.Mode, p.Allowed = state.Trunk, p.Allowed.Union(c.VLANs("list"))
 				return nil
 			})),
-			set("nv unset interface <name:if> "+bd+" vlan [<list:vlans>]", nvuePort(func(p *state.Port, _ *state.Config, c *cli.Call) error {
+			set("nv unset interface <name:if> "+bd+" vlan [<list:vlans>]", nvuePort(func(p *state.L2, _ *state.Config, c *cli.Call) error {
 				if c.Given("list") {
 					p.Allowed = p.Allowed.Minus(c.VLANs("list"))
 				} else {
@@ -101,14 +115,29 @@ func nvueSpec() cli.Spec {
 				}
 				return nil
 			})),
-			set("nv set interface <name:if> link state up|down", nvuePort(func(p *state.Port, _ *state.Config, c *cli.Call) error {
+			set("nv set interface <name:if> link state up|down", nvuePort(func(p *state.L2, _ *state.Config, c *cli.Call) error {
 				p.Shutdown = c.Has("down")
 				return nil
 			})),
-			set("nv set interface <name:if> description <text:word>", nvuePort(func(p *state.Port, _ *state.Config, c *cli.Call) error {
+			set("nv set interface <name:if> description <text:word>", nvuePort(func(p *state.L2, _ *state.Config, c *cli.Call) error {
 				p.Description = c.Str("text")
 				return nil
 			})),
+			set("nv unset interface <name:if> description", nvuePort(func(p *state.L2, _ *state.Config, _ *cli.Call) error {
+				p.Description = ""
+				return nil
+			})),
+			set("nv set interface <name:if> "+bd, nvuePort(func(*state.L2, *state.Config, *cli.Call) error { return nil })),
+			set("nv unset interface <name:if> "+bd, nvuePort(func(p *state.L2, _ *state.Config, c *cli.Call) error {
+				shut, desc := p.Shutdown, p.Description
+				*p = c.Platform().Spec().DefaultL2
+				p.Shutdown, p.Description = shut, desc
+				return nil
+			})),
+			set("nv set interface <name:if> bond member <m:if>", nvueBondMember(true)),
+			set("nv unset interface <name:if> bond member <m:if>", nvueBondMember(false)),
+			set("nv set interface <name:if> bond mode lacp|static", nvueBondMode),
+			set("nv unset interface <name:if>", nvueUnsetIf),
 			{Modes: []string{sh}, Syntax: "nv config apply [-y|--assume-yes]", Kind: cli.Config, Run: func(c *cli.Call) error {
 				c.SetTarget(cli.Candidate)
 				if !c.Commit() {
@@ -149,6 +178,11 @@ func nvueVLAN(add bool) func(c *cli.Call) error {
 						return cli.Fail("Error: vlan %d is in use by %s", id, name)
 					}
 				}
+				for _, n := range cfg.LAGNumbers() {
+					if l := cfg.LAGs[n]; l.Untagged() == id || l.Tagged().Has(id) {
+						return cli.Fail("Error: vlan %d is in use by %s", id, l.Name)
+					}
+				}
 				delete(cfg.VLANs, id)
 				delete(cfg.VNIs, id)
 			}
@@ -157,12 +191,15 @@ func nvueVLAN(add bool) func(c *cli.Call) error {
 	}
 }
 
-// nvuePort applies fn to the call's port in the pending revision; the
-// VLANs it names must exist there.
-func nvuePort(fn func(p *state.Port, cfg *state.Config, c *cli.Call) error) func(c *cli.Call) error {
+// nvuePort applies fn to the L2 settings of the call's port or bond in the
+// pending revision; the VLANs it names must exist there. A set on a bond
+// that is not there creates it (as LACP, NVUE's default bond mode); a bond
+// member takes no bridge settings of its own.
+func nvuePort(fn func(p *state.L2, cfg *state.Config, c *cli.Call) error) func(c *cli.Call) error {
 	return func(c *cli.Call) error {
 		c.SetTarget(cli.Candidate)
-		name := c.Iface("name").Name
+		ifc := c.Iface("name")
+		unset := strings.HasPrefix(c.Line(), "nv unset")
 		return c.Update(func(cfg *state.Config) error {
 			for _, k := range []string{"vlan", "list"} {
 				if c.Given(k) {
@@ -173,14 +210,124 @@ func nvuePort(fn func(p *state.Port, cfg *state.Config, c *cli.Call) error) func
 					}
 				}
 			}
-			p := cfg.Ports[name]
-			if err := fn(&p, cfg, c); err != nil {
-				return err
+			if ifc.Type.Kind == cli.IfLAG {
+				if _, ok := cfg.LAGs[ifc.Number]; !ok {
+					if unset {
+						return nil
+					}
+					nvueNewBond(cfg, c, ifc)
+				}
+			} else if p, ok := cfg.Ports[ifc.Name]; !ok {
+				return cli.Fail("Error: interface %s does not exist", ifc.Name)
+			} else if p.LAG != 0 && !unset && strings.Contains(c.Line(), " bridge ") {
+				return cli.Fail("Error: %s is a member of %s: configure the bridge on %s", ifc.Name, cfg.LAGs[p.LAG].Name, cfg.LAGs[p.LAG].Name)
 			}
-			cfg.Ports[name] = p
-			return nil
+			return cfg.EditInterface(ifc.Name, func(l *state.L2) error { return fn(l, cfg, c) })
 		})
 	}
+}
+
+// nvueNewBond creates a bond: LACP unless told otherwise.
+func nvueNewBond(cfg *state.Config, c *cli.Call, ifc cli.Iface) state.LAG {
+	lag := cfg.EnsureLAG(ifc.Number, ifc.Name, c.Platform().Spec().DefaultL2)
+	lag.Mode = state.LACP
+	cfg.LAGs[ifc.Number] = lag
+	return lag
+}
+
+// nvueBondMember adds a port to a bond, or takes it out; a port still
+// configured as a bridge port cannot join.
+func nvueBondMember(add bool) func(c *cli.Call) error {
+	return func(c *cli.Call) error {
+		c.SetTarget(cli.Candidate)
+		ifc, m := c.Iface("name"), c.Iface("m")
+		if ifc.Type.Kind != cli.IfLAG {
+			return cli.Fail("Error: %s is not a bond: bond members belong on a bondN interface", ifc.Name)
+		}
+		if m.Type.Kind != cli.IfPort {
+			return cli.Fail("Error: %s cannot be a bond member: only swp ports can", m.Name)
+		}
+		def := c.Platform().Spec().DefaultL2
+		return c.Update(func(cfg *state.Config) error {
+			p, ok := cfg.Ports[m.Name]
+			if !ok {
+				return cli.Fail("Error: interface %s does not exist", m.Name)
+			}
+			if !add {
+				if p.LAG == ifc.Number {
+					cfg.LeaveLAG(m.Name)
+				}
+				return nil
+			}
+			if p.LAG != 0 && p.LAG != ifc.Number {
+				return cli.Fail("Error: %s is already a member of %s", m.Name, cfg.LAGs[p.LAG].Name)
+			}
+			l := p.L2
+			l.Shutdown, l.Description = def.Shutdown, def.Description
+			if l.Mode != def.Mode || l.AccessVLAN != def.AccessVLAN || l.NativeVLAN != def.NativeVLAN || !l.Allowed.IsEmpty() {
+				return cli.Fail("Error: %s has bridge domain settings and cannot be a bond member: unset interface %s bridge domain br_default first", m.Name, m.Name)
+			}
+			lag, ok := cfg.LAGs[ifc.Number]
+			if !ok {
+				lag = nvueNewBond(cfg, c, ifc)
+			}
+			mode := state.ChannelOn
+			if lag.Mode == state.LACP {
+				mode = state.ChannelActive
+			}
+			return cfg.JoinLAG(m.Name, ifc.Number, mode)
+		})
+	}
+}
+
+// nvueBondMode sets a bond's mode; its members follow.
+func nvueBondMode(c *cli.Call) error {
+	c.SetTarget(cli.Candidate)
+	ifc := c.Iface("name")
+	if ifc.Type.Kind != cli.IfLAG {
+		return cli.Fail("Error: %s is not a bond", ifc.Name)
+	}
+	mode, m := state.LACP, state.ChannelActive
+	if c.Has("static") {
+		mode, m = state.Static, state.ChannelOn
+	}
+	return c.Update(func(cfg *state.Config) error {
+		lag, ok := cfg.LAGs[ifc.Number]
+		if !ok {
+			lag = nvueNewBond(cfg, c, ifc)
+		}
+		lag.Mode = mode
+		cfg.LAGs[ifc.Number] = lag
+		for _, name := range lag.Members {
+			p := cfg.Ports[name]
+			p.ChannelMode = m
+			cfg.Ports[name] = p
+		}
+		return nil
+	})
+}
+
+// nvueUnsetIf removes a bond (its members leave it) or returns a port to
+// the default.
+func nvueUnsetIf(c *cli.Call) error {
+	c.SetTarget(cli.Candidate)
+	ifc := c.Iface("name")
+	def := c.Platform().Spec().DefaultL2
+	return c.Update(func(cfg *state.Config) error {
+		if ifc.Type.Kind == cli.IfLAG {
+			cfg.DeleteLAG(ifc.Number)
+			return nil
+		}
+		p, ok := cfg.Ports[ifc.Name]
+		if !ok {
+			return cli.Fail("Error: interface %s does not exist", ifc.Name)
+		}
+		cfg.LeaveLAG(ifc.Name)
+		p = cfg.Ports[ifc.Name]
+		p.L2 = def
+		cfg.Ports[ifc.Name] = p
+		return nil
+	})
 }
 
 // nvueShow prints the applied configuration as nv set commands.
@@ -198,26 +345,42 @@ func nvueShow(c *cli.Call) error {
 			fmt.Fprintf(&b, "nv set bridge domain br_default vlan %s\n", ids.Ranges(","))
 		}
 		for _, name := range cfg.PortNames(c.Platform().Compare) {
-			p := cfg.Ports[name]
-			pre := "nv set interface " + name
-			b.WriteString(pre + " type swp\n")
-			if p.Shutdown {
-				b.WriteString(pre + " link state down\n")
+			nvueIfLines(&b, name, "swp", cfg.Ports[name].L2)
+		}
+		for _, n := range cfg.LAGNumbers() {
+			l := cfg.LAGs[n]
+			nvueIfLines(&b, l.Name, "bond", l.L2)
+			for _, m := range l.Members {
+				fmt.Fprintf(&b, "nv set interface %s bond member %s\n", l.Name, m)
 			}
-			if p.Description != "" {
-				fmt.Fprintf(&b, "%s description %s\n", pre, p.Description)
-			}
-			switch {
-			case p.Mode == state.Trunk:
-				fmt.Fprintf(&b, "%s bridge domain br_default vlan %s\n", pre, p.Allowed.Ranges(","))
-				if p.NativeVLAN != 1 {
-					fmt.Fprintf(&b, "%s bridge domain br_default untagged %d\n", pre, p.NativeVLAN)
-				}
-			case p.AccessVLAN != 1:
-				fmt.Fprintf(&b, "%s bridge domain br_default access %d\n", pre, p.AccessVLAN)
-			}
+			fmt.Fprintf(&b, "nv set interface %s bond mode %s\n", l.Name, l.Mode)
 		}
 	})
 	c.Printf("%s", b.String())
 	return nil
+}
+
+// nvueIfLines prints one interface's settings as nv set commands.
+func nvueIfLines(b *strings.Builder, name, kind string, p state.L2) {
+	pre := "nv set interface " + name
+	b.WriteString(pre + " type " + kind + "\n")
+	if p.Shutdown {
+		b.WriteString(pre + " link state down\n")
+	}
+	if p.Description != "" {
+		d := p.Description
+		if strings.Contains(d, " ") {
+			d = `"` + d + `"`
+		}
+		fmt.Fprintf(b, "%s description %s\n", pre, d)
+	}
+	switch {
+	case p.Mode == state.Trunk:
+		fmt.Fprintf(b, "%s bridge domain br_default vlan %s\n", pre, p.Allowed.Ranges(","))
+		if p.NativeVLAN != 1 {
+			fmt.Fprintf(b, "%s bridge domain br_default untagged %d\n", pre, p.NativeVLAN)
+		}
+	case p.AccessVLAN != 1:
+		fmt.Fprintf(b, "%s bridge domain br_default access %d\n", pre, p.AccessVLAN)
+	}
 }
