@@ -43,10 +43,12 @@ func serveSimulated(t *testing.T) string {
 	return url
 }
 
-// waitFor polls until cond holds; the bound only stops a hung test.
+// waitFor polls until cond holds; the bound only stops a hung test (a
+// cold compile of a driver under -race on a busy 2-core machine has taken
+// over 30 s).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
