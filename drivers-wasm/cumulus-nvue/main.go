@@ -17,10 +17,16 @@
 // Descriptions are written double-quoted, so a description or LAG name
 // holding a double quote, "$" or a backquote is refused before any I/O.
 //
+// A VXLAN network maps the VLAN to its VNI on the bridge ("nv set bridge
+// domain br_default vlan V vni N", an EVPN L2VNI); the NVE interface and
+// its source address are the operator's. A LAG across an MLAG pair sets
+// "bond mlag id" on both halves.
+//
 // Device options: none. NVUE runs as the login user: no sudo.
 package main
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -43,6 +49,7 @@ var nvue = &cli.Switch{
 			"LAGs are bonds bondN (N from lag_range, default 1-128), bond mode lacp or static; a member leaves the bridge while in the bond",
 			"descriptions and LAG names may not contain a double quote, $ or a backquote (they are double-quoted for bash)",
 			"reset_port with no idle VLAN removes the port's VLANs and sets its link down",
+			"VXLAN maps VLAN to VNI on br_default; nve vxlan and its source address are configured by the operator",
 		},
 	},
 	Platform: cli.Platform{
@@ -82,6 +89,9 @@ var nvue = &cli.Switch{
 		LAGJoin:          []string{"nv unset interface {port}" + strings.TrimSuffix(bd, " "), "nv set interface bond{n} bond member {port}"},
 		LAGLeave:         []string{"nv unset interface bond{n} bond member {port}", "nv set interface {port}" + strings.TrimSuffix(bd, " ")},
 		LAGRemove:        []string{"nv unset interface bond{n}"},
+		LAGPeer:          []string{"nv set interface bond{n} bond mlag id {mlag}"},
+		MapVNI:           []string{"nv set bridge domain br_default vlan {vlan} vni {vni}"},
+		UnmapVNI:         []string{"nv unset bridge domain br_default vlan {vlan} vni"},
 	},
 	LAGName: "bond%s",
 }
@@ -93,12 +103,22 @@ func main() {}
 // parse reads "nv config show -o commands": the bridge's VLANs, and each
 // interface's link state, access VLAN, VLAN list and untagged VLAN.
 func parse(text string) (cli.Running, error) {
-	r := cli.Running{VLANs: map[int]string{1: ""}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}, LAGModes: map[int]string{}}
+	r := cli.Running{VLANs: map[int]string{1: ""}, Ports: map[string]sdk.PortState{}, LAGs: map[int]sdk.PortState{}, VNIs: map[int]int{}, LAGModes: map[int]string{}, Peers: map[int]int{}}
 	static := map[string]bool{}
 	untagged := map[string]int{}
+	peers := map[string]int{}
 	for _, l := range strings.Split(text, "\n") {
 		l = strings.TrimSpace(l)
 		if rest, ok := strings.CutPrefix(l, "nv set bridge domain br_default vlan "); ok {
+			if vlan, vni, ok := strings.Cut(rest, " vni "); ok { // an L2VNI map
+				v, err1 := strconv.Atoi(vlan)
+				n, err2 := strconv.Atoi(vni)
+				if err1 != nil || err2 != nil {
+					return r, fmt.Errorf("bad VNI map %q", l)
+				}
+				r.VNIs[v] = n
+				continue
+			}
 			ids, err := cli.ParseVLANs(rest)
 			if err != nil {
 				return r, err
@@ -136,6 +156,8 @@ func parse(text string) (cli.Running, error) {
 			p.Enabled = false
 		case what == "bond mode static":
 			static[name] = true
+		case strings.HasPrefix(what, "bond mlag id "):
+			peers[name], err = strconv.Atoi(strings.TrimPrefix(what, "bond mlag id "))
 		case strings.HasPrefix(what, "description "):
 			p.Description = strings.Trim(strings.TrimPrefix(what, "description "), `"'`)
 		case strings.HasPrefix(what, "bridge domain br_default access "):
@@ -158,6 +180,9 @@ func parse(text string) (cli.Running, error) {
 		if n, ok := bondNumber(name); ok {
 			delete(r.Ports, name)
 			r.LAGs[n], r.LAGModes[n] = p, sdk.LAGLACP // NVUE's default bond mode
+			if id := peers[name]; id != 0 {
+				r.Peers[n] = id
+			}
 			if static[name] {
 				r.LAGModes[n] = sdk.LAGStatic
 			}

@@ -134,6 +134,10 @@ func nvueSpec() cli.Spec {
 				p.Shutdown, p.Description = shut, desc
 				return nil
 			})),
+			set("nv set "+bd+" vlan <vlan> vni <vni:1-16777214>", nvueVNI(true)),
+			set("nv unset "+bd+" vlan <vlan> vni [<vni:1-16777214>]", nvueVNI(false)),
+			set("nv set interface <name:if> bond mlag id <id:1-65535>", nvueMLAG(true)),
+			set("nv unset interface <name:if> bond mlag id [<id:1-65535>]", nvueMLAG(false)),
 			set("nv set interface <name:if> bond member <m:if>", nvueBondMember(true)),
 			set("nv unset interface <name:if> bond member <m:if>", nvueBondMember(false)),
 			set("nv set interface <name:if> bond mode lacp|static", nvueBondMode),
@@ -185,6 +189,55 @@ func nvueVLAN(add bool) func(c *cli.Call) error {
 				}
 				delete(cfg.VLANs, id)
 				delete(cfg.VNIs, id)
+			}
+			return nil
+		})
+	}
+}
+
+// nvueVNI maps (or unmaps) a VLAN of the bridge to a VXLAN VNI; the VLAN
+// must exist, and a VNI maps one VLAN.
+func nvueVNI(add bool) func(c *cli.Call) error {
+	return func(c *cli.Call) error {
+		c.SetTarget(cli.Candidate)
+		vlan, vni := c.Int("vlan"), c.Int("vni")
+		return c.Update(func(cfg *state.Config) error {
+			if !add {
+				delete(cfg.VNIs, vlan)
+				return nil
+			}
+			if _, ok := cfg.VLANs[vlan]; !ok {
+				return cli.Fail("Error: vlan %d does not exist in bridge domain br_default", vlan)
+			}
+			for v, n := range cfg.VNIs {
+				if n == vni && v != vlan {
+					return cli.Fail("Error: vni %d is already mapped to vlan %d", vni, v)
+				}
+			}
+			cfg.VNIs[vlan] = vni
+			return nil
+		})
+	}
+}
+
+// nvueMLAG sets (or removes) a bond's MLAG id.
+func nvueMLAG(add bool) func(c *cli.Call) error {
+	return func(c *cli.Call) error {
+		c.SetTarget(cli.Candidate)
+		ifc := c.Iface("name")
+		if ifc.Type.Kind != cli.IfLAG {
+			return cli.Fail("Error: %s is not a bond", ifc.Name)
+		}
+		id := 0
+		if add {
+			id = c.Int("id")
+		}
+		return c.Update(func(cfg *state.Config) error {
+			if _, ok := cfg.LAGs[ifc.Number]; !ok {
+				nvueNewBond(cfg, c, ifc)
+			}
+			if err := cfg.SetLAGPeer(ifc.Number, id); err != nil {
+				return cli.Fail("Error: %v", err)
 			}
 			return nil
 		})
@@ -354,6 +407,12 @@ func nvueShow(c *cli.Call) error {
 				fmt.Fprintf(&b, "nv set interface %s bond member %s\n", l.Name, m)
 			}
 			fmt.Fprintf(&b, "nv set interface %s bond mode %s\n", l.Name, l.Mode)
+			if l.Peer != 0 {
+				fmt.Fprintf(&b, "nv set interface %s bond mlag id %d\n", l.Name, l.Peer)
+			}
+		}
+		for _, v := range sortedVNIs(cfg) {
+			fmt.Fprintf(&b, "nv set bridge domain br_default vlan %d vni %d\n", v, cfg.VNIs[v])
 		}
 	})
 	c.Printf("%s", b.String())
