@@ -1,0 +1,97 @@
+package sidebyside
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The paths, in table order.
+const (
+	netmikoDefault = "netmiko, defaults"
+	netmikoFast    = "netmiko, fast_cli=True"
+	floorFresh     = "raw x/crypto/ssh, fresh connection (floor)"
+	floorKept      = "raw x/crypto/ssh, kept connection (floor)"
+	mercuryCold    = "Mercury cold attach (new SSH connection)"
+	mercuryWarm    = "Mercury warm attach (pooled)"
+	ironicWarm     = "Mercury warm, JSON-RPC from the Ironic client"
+)
+
+// paths lists every path in table order.
+var paths = []string{netmikoDefault, netmikoFast, floorFresh, floorKept, mercuryCold, mercuryWarm, ironicWarm}
+
+// median returns the median of ds (the mean of the middle two for an even
+// count), or 0 for none.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)) }
+
+// ratio is a/b, or 0 when b is 0.
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// target is one goal of issue 11: the median of slow divided by the
+// median of fast must be at least min (a speed-up), or at most max (an
+// overhead over a floor).
+type target struct {
+	what       string
+	slow, fast string
+	min, max   float64
+}
+
+var targets = []target{
+	{what: "warm ≥ 60× faster than netmiko defaults", slow: netmikoDefault, fast: mercuryWarm, min: 60},
+	{what: "cold ≥ 15× faster than netmiko defaults", slow: netmikoDefault, fast: mercuryCold, min: 15},
+	{what: "cold ≥ 3× faster than netmiko fast_cli", slow: netmikoFast, fast: mercuryCold, min: 3},
+	{what: "warm within 1.3× of its floor (kept connection)", slow: mercuryWarm, fast: floorKept, max: 1.3},
+	{what: "cold within 1.3× of its floor (fresh connection)", slow: mercuryCold, fast: floorFresh, max: 1.3},
+	{what: "JSON-RPC warm within 1.3× of the kept floor", slow: ironicWarm, fast: floorKept, max: 1.3},
+}
+
+// table renders the results as Markdown: one row per path with its
+// median, range and ratio to Mercury's warm attach, then the targets,
+// each marked met or missed. Paths without results are left out.
+func table(results map[string][]time.Duration) string {
+	var b strings.Builder
+	warm := median(results[mercuryWarm])
+	b.WriteString("| # | path | runs | median ms | min–max ms | × Mercury warm |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	for i, p := range paths {
+		ds := results[p]
+		if len(ds) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s–%s | %.1f× |\n", i+1, p, len(ds), ms(median(ds)),
+			ms(slices.Min(ds)), ms(slices.Max(ds)), ratio(median(ds), warm))
+	}
+	b.WriteString("\n| target (reported, not asserted) | measured | |\n|---|---|---|\n")
+	for _, tg := range targets {
+		s, f := median(results[tg.slow]), median(results[tg.fast])
+		if s == 0 || f == 0 {
+			continue
+		}
+		r := ratio(s, f)
+		met := (tg.min > 0 && r >= tg.min) || (tg.max > 0 && r <= tg.max)
+		verdict := "met"
+		if !met {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(&b, "| %s | %.2f× | %s |\n", tg.what, r, verdict)
+	}
+	return b.String()
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/python3
+"""Time netmiko (Debian python3-netmiko) doing what networking-generic-switch
+does per operation: connect, send the commands, disconnect.
+
+usage: netmiko_worker.py HOST PORT USER PASSWORD READ_CMD SET_CMD_WITH_{vlan}
+Reads one line per operation from stdin, "default VLAN" or "fast VLAN"
+(fast_cli=False or True), and answers one JSON line:
+{"ms": total, "out": output of READ_CMD} or {"error": "..."}.
+Only the operation is timed; start-up and imports are not.
+"""
+import json
+import sys
+import time
+
+from netmiko import ConnectHandler
+
+host, port, user, password, read_cmd, set_cmd = sys.argv[1:7]
+
+for line in sys.stdin:
+    mode, vlan = line.split()
+    dev = dict(device_type='linux', host=host, port=int(port), username=user, password=password,
+               use_keys=False, allow_agent=False, fast_cli=(mode == 'fast'))
+    try:
+        t0 = time.perf_counter()
+        conn = ConnectHandler(**dev)
+        out = conn.send_command(read_cmd)
+        conn.send_command(set_cmd.replace('{vlan}', vlan))
+        conn.disconnect()
+        ms = (time.perf_counter() - t0) * 1000
+        print(json.dumps({'ms': ms, 'out': out}), flush=True)
+    except Exception as e:  # reported to the test, which fails
+        print(json.dumps({'error': '%s: %s' % (type(e).__name__, e)}), flush=True)
