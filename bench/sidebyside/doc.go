@@ -32,7 +32,7 @@
 //	make bench-side
 //	go test ./bench/sidebyside -run TestSideBySide -v -count=1 -sidebyside
 //
-// (-sidebyside makes 11 attaches per path; -sidebyside.runs=N sets N.)
+// (-sidebyside makes 21 attaches per path; -sidebyside.runs=N sets N.)
 // It needs root (namespaces, sshd, Open vSwitch), /usr/bin/python3 with
 // python3-netmiko and python3-ironic, and htpasswd. Figures and the
 // machine they were taken on are in docs/performance.md, "Side by side

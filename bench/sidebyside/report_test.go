@@ -91,7 +91,11 @@ func table(results map[string][]time.Duration) string {
 		if !met {
 			verdict = "**missed**"
 		}
-		fmt.Fprintf(&b, "| %s | %.2f× | %s |\n", tg.what, r, verdict)
+		extra := ""
+		if tg.max > 0 { // an overhead over a floor: also say how much, in ms
+			extra = fmt.Sprintf(" (%+.1f ms)", float64(s-f)/float64(time.Millisecond))
+		}
+		fmt.Fprintf(&b, "| %s | %.2f×%s | %s |\n", tg.what, r, extra, verdict)
 	}
 	return b.String()
 }

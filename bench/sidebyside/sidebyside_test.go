@@ -31,7 +31,7 @@ import (
 )
 
 var (
-	measure = flag.Bool("sidebyside", false, "measure: 11 attaches per path instead of the 3 that only check every path works")
+	measure = flag.Bool("sidebyside", false, "measure: 21 attaches per path instead of the 3 that only check every path works")
 	runs    = flag.Int("sidebyside.runs", 0, "attaches per path (overrides the count -sidebyside chooses)")
 )
 
@@ -58,7 +58,7 @@ func TestSideBySide(t *testing.T) {
 	requirePython(t, "ironic_lib.json_rpc.client", "python3-ironic")
 	n := 3
 	if *measure {
-		n = 11
+		n = 21
 	}
 	if *runs > 0 {
 		n = *runs
@@ -142,6 +142,7 @@ func TestSideBySide(t *testing.T) {
 		ironicWarm:  func(t *testing.T, vlan int) time.Duration { return rpc.attach(t, vlan) },
 	}
 
+	load0 := loadAvg()
 	// Round 0 warms every path (imports, the pools, the JSON-RPC
 	// connection) and is not counted; then the paths take turns.
 	results := map[string][]time.Duration{}
@@ -159,7 +160,8 @@ func TestSideBySide(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("side by side, %d attaches per path, %d CPUs (%s):\n\n%s", n, runtime.NumCPU(), cpuModel(), table(results))
+	t.Logf("side by side, %d attaches per path, %d CPUs (%s), load average %s before and %s after:\n\n%s",
+		n, runtime.NumCPU(), cpuModel(), load0, loadAvg(), table(results))
 	for _, p := range paths {
 		if len(results[p]) != n {
 			t.Errorf("%s: %d attaches measured, want %d", p, len(results[p]), n)
@@ -412,6 +414,16 @@ func (w ironicWorker) attach(t *testing.T, vlan int) time.Duration {
 		t.Fatalf("update_port to VLAN %d through the Ironic client answered %+v", vlan, r.Result)
 	}
 	return time.Duration(r.MS * float64(time.Millisecond))
+}
+
+// loadAvg is the 1-minute load average from /proc/loadavg: how busy the
+// machine was, since other work on it skews every figure.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 // cpuModel is the first "model name" of /proc/cpuinfo.
