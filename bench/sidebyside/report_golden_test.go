@@ -14,18 +14,20 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // medians of odd and even counts, ratios to the warm attach, every target
 // met or missed, and paths without results left out.
 func TestTable(t *testing.T) {
-	ms := func(vs ...float64) []time.Duration {
-		ds := make([]time.Duration, len(vs))
+	// ms makes samples of the given wall times in ms, each with a tenth
+	// of it as CPU time.
+	ms := func(vs ...float64) []sample {
+		ss := make([]sample, len(vs))
 		for i, v := range vs {
-			ds[i] = time.Duration(v * float64(time.Millisecond))
+			ss[i] = sample{Wall: time.Duration(v * float64(time.Millisecond)), CPU: time.Duration(v * float64(time.Microsecond) * 100)}
 		}
-		return ds
+		return ss
 	}
 	cases := []struct {
 		name    string
-		results map[string][]time.Duration
+		results map[string][]sample
 	}{
-		{"all-met", map[string][]time.Duration{
+		{"all-met", map[string][]sample{
 			netmikoDefault: ms(4500, 4400, 4600),
 			netmikoFast:    ms(800, 700, 900),
 			floorFresh:     ms(150, 140, 160),
@@ -34,7 +36,7 @@ func TestTable(t *testing.T) {
 			mercuryWarm:    ms(70, 60, 80, 75), // even count: the mean of the middle two
 			ironicWarm:     ms(75, 74, 76),
 		}},
-		{"missed", map[string][]time.Duration{
+		{"missed", map[string][]sample{
 			netmikoDefault: ms(5000),
 			netmikoFast:    ms(900),
 			floorFresh:     ms(270),
@@ -43,7 +45,7 @@ func TestTable(t *testing.T) {
 			mercuryWarm:    ms(120),
 			ironicWarm:     ms(160),
 		}},
-		{"partial", map[string][]time.Duration{
+		{"partial", map[string][]sample{
 			floorKept:   ms(90, 95, 85),
 			mercuryWarm: ms(100, 110, 105),
 		}},

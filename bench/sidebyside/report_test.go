@@ -21,6 +21,28 @@ const (
 // paths lists every path in table order.
 var paths = []string{netmikoDefault, netmikoFast, floorFresh, floorKept, mercuryCold, mercuryWarm, ironicWarm}
 
+// sample is one attach: its wall-clock time and the CPU time its client
+// spent (the netmiko worker, this test process, or mercury serve).
+type sample struct {
+	Wall, CPU time.Duration
+}
+
+// walls and cpus return one field of every sample.
+func walls(ss []sample) []time.Duration {
+	return field(ss, func(s sample) time.Duration { return s.Wall })
+}
+func cpus(ss []sample) []time.Duration {
+	return field(ss, func(s sample) time.Duration { return s.CPU })
+}
+
+func field(ss []sample, f func(sample) time.Duration) []time.Duration {
+	ds := make([]time.Duration, len(ss))
+	for i, s := range ss {
+		ds[i] = f(s)
+	}
+	return ds
+}
+
 // median returns the median of ds (the mean of the middle two for an even
 // count), or 0 for none.
 func median(ds []time.Duration) time.Duration {
@@ -65,25 +87,27 @@ var targets = []target{
 }
 
 // table renders the results as Markdown: one row per path with its
-// median, range and ratio to Mercury's warm attach, then the targets,
+// median, range, ratio to Mercury's warm attach and median CPU time of
+// its client, then the targets,
 // each marked met or missed, with what the floor itself reaches. Paths
 // without results are left out.
-func table(results map[string][]time.Duration) string {
+func table(results map[string][]sample) string {
 	var b strings.Builder
-	warm := median(results[mercuryWarm])
-	b.WriteString("| # | path | runs | median ms | min–max ms | × Mercury warm |\n")
-	b.WriteString("|---|---|---|---|---|---|\n")
+	med := func(p string) time.Duration { return median(walls(results[p])) }
+	warm := med(mercuryWarm)
+	b.WriteString("| # | path | runs | median ms | min–max ms | × Mercury warm | client CPU ms (median) |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
 	for i, p := range paths {
-		ds := results[p]
+		ds := walls(results[p])
 		if len(ds) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s–%s | %.1f× |\n", i+1, p, len(ds), ms(median(ds)),
-			ms(slices.Min(ds)), ms(slices.Max(ds)), ratio(median(ds), warm))
+		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s–%s | %.1f× | %s |\n", i+1, p, len(ds), ms(median(ds)),
+			ms(slices.Min(ds)), ms(slices.Max(ds)), ratio(median(ds), warm), ms(median(cpus(results[p]))))
 	}
 	b.WriteString("\n| target (reported, not asserted) | measured | the floor reaches | |\n|---|---|---|---|\n")
 	for _, tg := range targets {
-		s, f := median(results[tg.slow]), median(results[tg.fast])
+		s, f := med(tg.slow), med(tg.fast)
 		if s == 0 || f == 0 {
 			continue
 		}
@@ -97,7 +121,7 @@ func table(results map[string][]time.Duration) string {
 		if tg.max > 0 { // an overhead over a floor: also say how much, in ms
 			extra = fmt.Sprintf(" (%+.1f ms)", float64(s-f)/float64(time.Millisecond))
 		}
-		if fl := median(results[tg.floor]); tg.floor != "" && fl > 0 {
+		if fl := med(tg.floor); tg.floor != "" && fl > 0 {
 			floor = fmt.Sprintf("%.2f×", ratio(s, fl))
 		}
 		fmt.Fprintf(&b, "| %s | %.2f×%s | %s | %s |\n", tg.what, r, extra, floor, verdict)

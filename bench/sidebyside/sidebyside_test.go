@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,8 +46,60 @@ const (
 )
 
 // op performs one attach of swp1 to vlan and returns how long the attach
-// itself took (set-up such as a new pool is not counted).
-type op func(t *testing.T, vlan int) time.Duration
+// itself took (set-up such as a new pool is not counted) and the CPU time
+// the client spent on it.
+type op func(t *testing.T, vlan int) sample
+
+// settle is how long CPU time is still counted after an attach returns,
+// for work a client finishes in the background (Mercury refills its pool
+// of driver instances and closes the used one after replying).
+const settle = 150 * time.Millisecond
+
+// inProcess times f, an attach made by this process, and counts this
+// process's CPU time from its start to settle after its end.
+func inProcess(t *testing.T, f func()) sample {
+	t.Helper()
+	c0 := selfCPU(t)
+	start := time.Now()
+	f()
+	wall := time.Since(start)
+	time.Sleep(settle)
+	return sample{Wall: wall, CPU: selfCPU(t) - c0}
+}
+
+// selfCPU is the user and system CPU time this process has used.
+func selfCPU(t *testing.T) time.Duration {
+	t.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// procCPU is the CPU time the threads of process pid have used, from
+// /proc/PID/task/*/schedstat (nanoseconds, unlike the 10 ms ticks of
+// /proc/PID/stat).
+func procCPU(t *testing.T, pid int) time.Duration {
+	t.Helper()
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(tasks) == 0 {
+		t.Fatalf("CPU time of process %d: no /proc/%d/task/*/schedstat (%v)", pid, pid, err)
+	}
+	var sum time.Duration
+	for _, f := range tasks {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // the thread ended
+		}
+		var ns int64
+		if _, err := fmt.Sscan(string(b), &ns); err != nil {
+			t.Fatalf("%s: %q: %v", f, b, err)
+		}
+		sum += time.Duration(ns)
+	}
+	return sum
+}
 
 // TestSideBySide times one access-port attach seven ways against one real
 // Open vSwitch over SSH (see the package documentation) and logs the
@@ -95,17 +148,13 @@ func TestSideBySide(t *testing.T) {
 		}
 		return svc
 	}
-	attach := func(t *testing.T, svc *service.Service, vlan int) time.Duration {
+	attach := func(t *testing.T, svc *service.Service, vlan int) {
 		mode := "access"
-		start := time.Now()
-		_, err := svc.UpdatePort(ctx, service.Caller{Identity: "bench", RequestID: "req-bench"}, service.UpdatePortRequest{
+		if _, err := svc.UpdatePort(ctx, service.Caller{Identity: "bench", RequestID: "req-bench"}, service.UpdatePortRequest{
 			SwitchID: device, PortName: port, Mode: &mode, NativeVLAN: &vlan,
-		})
-		d := time.Since(start)
-		if err != nil {
+		}); err != nil {
 			t.Fatalf("Mercury attach to VLAN %d: %v", vlan, err)
 		}
-		return d
 	}
 
 	warmPool := ssh.NewPool(ssh.Options{})
@@ -117,35 +166,36 @@ func TestSideBySide(t *testing.T) {
 	rpc := startIronic(t, dir, cfgPath)
 
 	ops := map[string]op{
-		netmikoDefault: func(t *testing.T, vlan int) time.Duration { return nm.attach(t, "default", vlan) },
-		netmikoFast:    func(t *testing.T, vlan int) time.Duration { return nm.attach(t, "fast", vlan) },
-		floorFresh: func(t *testing.T, vlan int) time.Duration {
-			start := time.Now()
-			c := dial(t, target)
-			run(t, c, read)
-			run(t, c, set(vlan))
-			c.Close()
-			return time.Since(start)
+		netmikoDefault: func(t *testing.T, vlan int) sample { return nm.attach(t, "default", vlan) },
+		netmikoFast:    func(t *testing.T, vlan int) sample { return nm.attach(t, "fast", vlan) },
+		floorFresh: func(t *testing.T, vlan int) sample {
+			return inProcess(t, func() {
+				c := dial(t, target)
+				run(t, c, read)
+				run(t, c, set(vlan))
+				c.Close()
+			})
 		},
-		floorKept: func(t *testing.T, vlan int) time.Duration {
-			start := time.Now()
-			run(t, kept, read)
-			run(t, kept, set(vlan))
-			return time.Since(start)
+		floorKept: func(t *testing.T, vlan int) sample {
+			return inProcess(t, func() {
+				run(t, kept, read)
+				run(t, kept, set(vlan))
+			})
 		},
-		mercuryCold: func(t *testing.T, vlan int) time.Duration {
+		mercuryCold: func(t *testing.T, vlan int) sample {
 			pool := ssh.NewPool(ssh.Options{})
 			defer pool.Close()
-			return attach(t, newService(pool), vlan)
+			svc := newService(pool)
+			return inProcess(t, func() { attach(t, svc, vlan) })
 		},
-		mercuryWarm: func(t *testing.T, vlan int) time.Duration { return attach(t, warm, vlan) },
-		ironicWarm:  func(t *testing.T, vlan int) time.Duration { return rpc.attach(t, vlan) },
+		mercuryWarm: func(t *testing.T, vlan int) sample { return inProcess(t, func() { attach(t, warm, vlan) }) },
+		ironicWarm:  func(t *testing.T, vlan int) sample { return rpc.attach(t, vlan) },
 	}
 
 	load0 := loadAvg()
 	// Round 0 warms every path (imports, the pools, the JSON-RPC
 	// connection) and is not counted; then the paths take turns.
-	results := map[string][]time.Duration{}
+	results := map[string][]sample{}
 	i := 0
 	for round := 0; round <= n; round++ {
 		for _, p := range paths {
@@ -275,6 +325,7 @@ type worker struct {
 
 type workerReply struct {
 	MS     float64        `json:"ms"`
+	CPUMS  float64        `json:"cpu_ms"`
 	Out    string         `json:"out"`
 	Result map[string]any `json:"result"`
 	Error  string         `json:"error"`
@@ -330,6 +381,10 @@ func (w *worker) call(t *testing.T, line string) workerReply {
 	return r
 }
 
+func (r workerReply) sample() sample {
+	return sample{Wall: time.Duration(r.MS * float64(time.Millisecond)), CPU: time.Duration(r.CPUMS * float64(time.Millisecond))}
+}
+
 type netmikoWorker struct{ *worker }
 
 // startNetmiko starts the netmiko worker; set has the VLAN as {vlan}.
@@ -345,16 +400,19 @@ func startNetmiko(t *testing.T, target topo.SSHTarget, read, set string) netmiko
 // checked: the command is longer than netmiko's 80-column terminal, so
 // netmiko strips the wrapped echo wrongly and may eat the first line
 // (peers.md §5); NGS lives with the same.
-func (w netmikoWorker) attach(t *testing.T, mode string, vlan int) time.Duration {
+func (w netmikoWorker) attach(t *testing.T, mode string, vlan int) sample {
 	t.Helper()
 	r := w.call(t, fmt.Sprintf("%s %d", mode, vlan))
 	if !strings.HasSuffix(strings.TrimSpace(r.Out), "\n{}") {
 		t.Fatalf("netmiko (%s): the read answered %q, want the port's settings ending with external_ids {}", mode, r.Out)
 	}
-	return time.Duration(r.MS * float64(time.Millisecond))
+	return r.sample()
 }
 
-type ironicWorker struct{ *worker }
+type ironicWorker struct {
+	*worker
+	serve int // the PID of mercury serve
+}
 
 // startIronic builds and starts `mercury serve` on cfgPath, waits for it,
 // and starts the Ironic client worker.
@@ -402,18 +460,22 @@ func startIronic(t *testing.T, dir, cfgPath string) ironicWorker {
 		t.Fatalf("mercury serve did not come up on %s", addr)
 	}
 	_, p, _ := strings.Cut(addr, ":")
-	return ironicWorker{startWorker(t, "ironic", "testdata/ironic_worker.py", p, rpcUser, rpcPass, deviceMAC, port)}
+	return ironicWorker{startWorker(t, "ironic", "testdata/ironic_worker.py", p, rpcUser, rpcPass, deviceMAC, port), serve.Process.Pid}
 }
 
 // attach calls update_port through the Ironic client; Mercury must
-// answer configured with the VLAN.
-func (w ironicWorker) attach(t *testing.T, vlan int) time.Duration {
+// answer configured with the VLAN. The CPU time is mercury serve's (to
+// settle after the reply), not the Python client's.
+func (w ironicWorker) attach(t *testing.T, vlan int) sample {
 	t.Helper()
+	c0 := procCPU(t, w.serve)
 	r := w.call(t, fmt.Sprint(vlan))
+	time.Sleep(settle)
+	cpu := procCPU(t, w.serve) - c0
 	if r.Result["status"] != "configured" || r.Result["native_vlan"] != float64(vlan) {
 		t.Fatalf("update_port to VLAN %d through the Ironic client answered %+v", vlan, r.Result)
 	}
-	return time.Duration(r.MS * float64(time.Millisecond))
+	return sample{Wall: r.sample().Wall, CPU: cpu}
 }
 
 // loadAvg is the 1-minute load average from /proc/loadavg: how busy the
