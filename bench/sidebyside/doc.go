@@ -33,8 +33,12 @@
 //	go test ./bench/sidebyside -run TestSideBySide -v -count=1 -sidebyside
 //
 // (-sidebyside makes 21 attaches per path; -sidebyside.runs=N sets N.)
+// With -sidebyside.wire a tcpdump of the management link splits each
+// attach's time into the client's share and the device's, printed as a
+// second table.
 // It needs root (namespaces, sshd, Open vSwitch), /usr/bin/python3 with
-// python3-netmiko and python3-ironic, and htpasswd. Figures and the
+// python3-netmiko and python3-ironic, htpasswd, and tcpdump for
+// -sidebyside.wire. Figures and the
 // machine they were taken on are in docs/performance.md, "Side by side
 // with netmiko".
 package sidebyside

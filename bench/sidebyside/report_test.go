@@ -25,6 +25,10 @@ var paths = []string{netmikoDefault, netmikoFast, floorFresh, floorKept, mercury
 // spent (the netmiko worker, this test process, or mercury serve).
 type sample struct {
 	Wall, CPU time.Duration
+	// Start and End bound the attach as this process saw it; Client and
+	// Device split that time by the packet capture (-sidebyside.wire).
+	Start, End     time.Time
+	Client, Device time.Duration
 }
 
 // walls and cpus return one field of every sample.

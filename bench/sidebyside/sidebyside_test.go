@@ -34,6 +34,7 @@ import (
 var (
 	measure = flag.Bool("sidebyside", false, "measure: 21 attaches per path instead of the 3 that only check every path works")
 	runs    = flag.Int("sidebyside.runs", 0, "attaches per path (overrides the count -sidebyside chooses)")
+	wireOn  = flag.Bool("sidebyside.wire", false, "capture the SSH traffic and split each attach's time into the client's and the device's")
 )
 
 const (
@@ -62,9 +63,9 @@ func inProcess(t *testing.T, f func()) sample {
 	c0 := selfCPU(t)
 	start := time.Now()
 	f()
-	wall := time.Since(start)
+	end := time.Now()
 	time.Sleep(settle)
-	return sample{Wall: wall, CPU: selfCPU(t) - c0}
+	return sample{Wall: end.Sub(start), CPU: selfCPU(t) - c0, Start: start, End: end}
 }
 
 // selfCPU is the user and system CPU time this process has used.
@@ -192,6 +193,12 @@ func TestSideBySide(t *testing.T) {
 		ironicWarm:  func(t *testing.T, vlan int) sample { return rpc.attach(t, vlan) },
 	}
 
+	var capture *wire
+	if *wireOn {
+		testenv.RequireCommand(t, "tcpdump")
+		_, sshPort, _ := strings.Cut(target.Addr, ":")
+		capture = startWire(t, sw.Mgmt().HostIf, sw.Mgmt().HostIP.String(), sshPort)
+	}
 	load0 := loadAvg()
 	// Round 0 warms every path (imports, the pools, the JSON-RPC
 	// connection) and is not counted; then the paths take turns.
@@ -202,6 +209,9 @@ func TestSideBySide(t *testing.T) {
 			i++
 			vlan := 100 + i%2 // always the other VLAN: every attach changes the port
 			d := ops[p](t, vlan)
+			if capture != nil {
+				d.Client, d.Device = capture.split(d.Start, d.End)
+			}
 			if got := sw.Vsctl(t, "get", "port", port, "tag"); got != fmt.Sprint(vlan) {
 				t.Fatalf("%s: after attaching %s to VLAN %d the switch says tag %s", p, port, vlan, got)
 			}
@@ -212,6 +222,9 @@ func TestSideBySide(t *testing.T) {
 	}
 	t.Logf("side by side, %d attaches per path, %d CPUs (%s), load average %s before and %s after:\n\n%s",
 		n, runtime.NumCPU(), cpuModel(), load0, loadAvg(), table(results))
+	if capture != nil {
+		t.Logf("where the time goes (packet capture of the SSH traffic; for rows 1, 2 and 7 the client includes the Python worker and, in 7, mercury serve):\n\n%s", wireTable(results))
+	}
 	for _, p := range paths {
 		if len(results[p]) != n {
 			t.Errorf("%s: %d attaches measured, want %d", p, len(results[p]), n)
@@ -402,11 +415,15 @@ func startNetmiko(t *testing.T, target topo.SSHTarget, read, set string) netmiko
 // (peers.md §5); NGS lives with the same.
 func (w netmikoWorker) attach(t *testing.T, mode string, vlan int) sample {
 	t.Helper()
+	start := time.Now()
 	r := w.call(t, fmt.Sprintf("%s %d", mode, vlan))
+	end := time.Now()
 	if !strings.HasSuffix(strings.TrimSpace(r.Out), "\n{}") {
 		t.Fatalf("netmiko (%s): the read answered %q, want the port's settings ending with external_ids {}", mode, r.Out)
 	}
-	return r.sample()
+	sm := r.sample()
+	sm.Start, sm.End = start, end
+	return sm
 }
 
 type ironicWorker struct {
@@ -469,13 +486,15 @@ func startIronic(t *testing.T, dir, cfgPath string) ironicWorker {
 func (w ironicWorker) attach(t *testing.T, vlan int) sample {
 	t.Helper()
 	c0 := procCPU(t, w.serve)
+	start := time.Now()
 	r := w.call(t, fmt.Sprint(vlan))
+	end := time.Now()
 	time.Sleep(settle)
 	cpu := procCPU(t, w.serve) - c0
 	if r.Result["status"] != "configured" || r.Result["native_vlan"] != float64(vlan) {
 		t.Fatalf("update_port to VLAN %d through the Ironic client answered %+v", vlan, r.Result)
 	}
-	return sample{Wall: r.sample().Wall, CPU: cpu}
+	return sample{Wall: r.sample().Wall, CPU: cpu, Start: start, End: end}
 }
 
 // loadAvg is the 1-minute load average from /proc/loadavg: how busy the
