@@ -33,6 +33,8 @@
 //	go test ./bench/sidebyside -run TestSideBySide -v -count=1 -sidebyside
 //
 // (-sidebyside makes 21 attaches per path; -sidebyside.runs=N sets N.)
+// Every path logs in by password, as the inventory and NGS do by default;
+// -sidebyside.key makes every path log in with the test user's key.
 // With -sidebyside.wire a tcpdump of the management link splits each
 // attach's time into the client's share and the device's, printed as a
 // second table.

@@ -35,6 +35,7 @@ import (
 var (
 	measure = flag.Bool("sidebyside", false, "measure: 21 attaches per path instead of the 3 that only check every path works")
 	runs    = flag.Int("sidebyside.runs", 0, "attaches per path (overrides the count -sidebyside chooses)")
+	keyAuth = flag.Bool("sidebyside.key", false, "log in with the test user's key instead of its password, on every path")
 	wireOn  = flag.Bool("sidebyside.wire", false, "capture the SSH traffic and split each attach's time into the client's and the device's")
 )
 
@@ -146,6 +147,12 @@ func TestSideBySide(t *testing.T) {
 	lab := topo.NewLab(t)
 	sw := topo.NewOVSSwitch(t, lab, "sw", topo.OVSConfig{Servers: 1, SSH: true})
 	target := sw.SSH()
+	auth := "password"
+	if *keyAuth { // every path logs in the same way
+		target.Password, auth = "", "key"
+	} else {
+		target.KeyFile = ""
+	}
 	db := strings.TrimPrefix(sw.DB(), "unix:")
 	vsctl := "sudo -n ovs-vsctl --timeout=10 --db=unix:" + db
 	read := vsctl + " get port " + port + " vlan_mode tag trunks external_ids"
@@ -245,8 +252,8 @@ func TestSideBySide(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("side by side, %d attaches per path, %d CPUs (%s), load average %s before and %s after:\n\n%s",
-		n, runtime.NumCPU(), cpuModel(), load0, loadAvg(), table(results))
+	t.Logf("side by side, %s login, %d attaches per path, %d CPUs (%s), load average %s before and %s after:\n\n%s",
+		auth, n, runtime.NumCPU(), cpuModel(), load0, loadAvg(), table(results))
 	if capture != nil {
 		t.Logf("where the time goes (packet capture of the SSH traffic; for rows 1, 2 and 7 the client includes the Python worker and, in 7, mercury serve):\n\n%s", wireTable(results))
 	}
@@ -268,13 +275,17 @@ func requirePython(t *testing.T, module, pkg string) {
 }
 
 // writeInventory writes Mercury's configuration for the one OVS device
-// (password login, as netmiko uses) with a JSON-RPC server section for
+// (logging in by target's password, or by its key when it has no password) with a JSON-RPC server section for
 // `mercury serve`, and returns its path and the drivers directory.
 func writeInventory(t *testing.T, dir string, target topo.SSHTarget, db string) (cfgPath, driversDir string) {
 	t.Helper()
-	pw := filepath.Join(dir, device+".password")
-	if err := os.WriteFile(pw, []byte(target.Password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
+	login := "    key_file: " + target.KeyFile + "\n"
+	if target.Password != "" {
+		pw := filepath.Join(dir, device+".password")
+		if err := os.WriteFile(pw, []byte(target.Password+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		login = "    password_file: " + pw + "\n"
 	}
 	htpasswd := filepath.Join(dir, "htpasswd")
 	if out, err := exec.Command("htpasswd", "-cbB", "-C", "5", htpasswd, rpcUser, rpcPass).CombinedOutput(); err != nil {
@@ -297,12 +308,11 @@ devices:
     address: %s
     port: %s
     username: %s
-    password_file: %s
-    known_hosts: %s
+%s    known_hosts: %s
     options:
       db: %s
 `, driversDir, freePort(t), htpasswd, wasmbuild.CacheDir(t), filepath.Join(dir, "locks"),
-		device, deviceMAC, host, sshPort, target.User, pw, target.KnownHostsFile, db)
+		device, deviceMAC, host, sshPort, target.User, login, target.KnownHostsFile, db)
 	cfgPath = filepath.Join(dir, "mercury.yaml")
 	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
@@ -320,17 +330,29 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// dial opens a raw x/crypto/ssh connection with the password, as the
-// floors of test/e2e's BenchmarkOVSAttach do.
+// dial opens a raw x/crypto/ssh connection with the password, or the key
+// when target has no password, as the floors of test/e2e's
+// BenchmarkOVSAttach do.
 func dial(t *testing.T, target topo.SSHTarget) *gossh.Client {
 	t.Helper()
 	kh, err := knownhosts.New(target.KnownHostsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var auth gossh.AuthMethod = gossh.Password(target.Password)
+	if target.Password == "" {
+		b, err := os.ReadFile(target.KeyFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signer, err := gossh.ParsePrivateKey(b)
+		if err != nil {
+			t.Fatalf("%s: %v", target.KeyFile, err)
+		}
+		auth = gossh.PublicKeys(signer)
+	}
 	c, err := gossh.Dial("tcp", target.Addr, &gossh.ClientConfig{
-		User: target.User, Auth: []gossh.AuthMethod{gossh.Password(target.Password)},
-		HostKeyCallback: kh, Timeout: 10 * time.Second,
+		User: target.User, Auth: []gossh.AuthMethod{auth}, HostKeyCallback: kh, Timeout: 10 * time.Second,
 	})
 	if err != nil {
 		t.Fatalf("ssh %s@%s: %v", target.User, target.Addr, err)
@@ -429,7 +451,11 @@ type netmikoWorker struct{ *worker }
 func startNetmiko(t *testing.T, target topo.SSHTarget, read, set string) netmikoWorker {
 	t.Helper()
 	host, sshPort, _ := strings.Cut(target.Addr, ":")
-	return netmikoWorker{startWorker(t, "netmiko", "testdata/netmiko_worker.py", host, sshPort, target.User, target.Password, read, set)}
+	login := "password:" + target.Password
+	if target.Password == "" {
+		login = "key:" + target.KeyFile
+	}
+	return netmikoWorker{startWorker(t, "netmiko", "testdata/netmiko_worker.py", host, sshPort, target.User, login, read, set)}
 }
 
 // attach connects with netmiko in mode "default" or "fast", sends the

@@ -2,7 +2,8 @@
 """Time netmiko (Debian python3-netmiko) doing what networking-generic-switch
 does per operation: connect, send the commands, disconnect.
 
-usage: netmiko_worker.py HOST PORT USER PASSWORD READ_CMD SET_CMD_WITH_{vlan}
+usage: netmiko_worker.py HOST PORT USER LOGIN READ_CMD SET_CMD_WITH_{vlan}
+LOGIN is password:PASSWORD or key:KEY_FILE.
 Reads one line per operation from stdin, "default VLAN" or "fast VLAN"
 (fast_cli=False or True), and answers one JSON line:
 {"ms": total, "cpu_ms": this process's CPU time, "out": output of READ_CMD} or {"error": "..."}.
@@ -14,12 +15,17 @@ import time
 
 from netmiko import ConnectHandler
 
-host, port, user, password, read_cmd, set_cmd = sys.argv[1:7]
+host, port, user, login, read_cmd, set_cmd = sys.argv[1:7]
+kind, _, secret = login.partition(':')
+if kind == 'key':
+    auth = dict(use_keys=True, key_file=secret)
+else:
+    auth = dict(password=secret, use_keys=False)
 
 for line in sys.stdin:
     mode, vlan = line.split()
-    dev = dict(device_type='linux', host=host, port=int(port), username=user, password=password,
-               use_keys=False, allow_agent=False, fast_cli=(mode == 'fast'))
+    dev = dict(device_type='linux', host=host, port=int(port), username=user, allow_agent=False,
+               fast_cli=(mode == 'fast'), **auth)
     try:
         t0, c0 = time.perf_counter(), time.process_time()
         conn = ConnectHandler(**dev)
