@@ -4,7 +4,7 @@ DRIVERS  := $(notdir $(patsubst %/,%,$(wildcard drivers-wasm/*/)))
 WASMS    := $(DRIVERS:%=build/drivers/%.wasm)
 TESTFLAGS ?= -race -count=1 -timeout 40m
 
-.PHONY: all build drivers run test check bench clean
+.PHONY: all build drivers run test check bench bench-side clean
 all: build drivers
 
 build:
@@ -33,6 +33,9 @@ check:
 
 bench: build drivers
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-side:
+	$(GO) test -count=1 -timeout 30m -v -run '^TestSideBySide$$' ./bench/sidebyside -sidebyside
 
 clean:
 	rm -rf build
