@@ -45,3 +45,38 @@ func TestAgainstSimulator(t *testing.T) {
 		}
 	}
 }
+
+// TestLAGAgainstSimulator makes a static PortChannel of two ports (one of
+// which leaves its VLAN first), finds it again by its description, refuses
+// to reconfigure a member or change the mode, takes a member out, and
+// deletes it, returning the members to the idle VLAN.
+func TestLAGAgainstSimulator(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "sonic-1", Platform: "sonic", Users: []simulator.User{{Name: "admin", Password: "pw"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := drivertest.SimCaller(t, dev)
+	bond := sdk.LAG{Name: "bond 'a'", Mode: sdk.LAGStatic, Members: []string{"Ethernet0", "Ethernet8"}}
+	set := sdk.LAGSetRequest{LAG: bond, Config: sdk.PortConfig{Mode: sdk.ModeTrunk, NativeVLAN: 100, AllowedVLANs: []int{200}}, CreateVLANs: []sdk.Network{{VLAN: 100}, {VLAN: 200}}}
+	lacp := set
+	lacp.LAG.Mode = sdk.LAGLACP
+	one := set
+	one.LAG.Members = []string{"Ethernet0"}
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "Ethernet8", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}, CreateVLANs: []sdk.Network{{VLAN: 100}}},
+			Want: `{"changed":true,"commands":["sudo config vlan add 100","sudo config vlan member add -u 100 Ethernet8"]}`},
+		{Op: abi.OpLAGSet, Req: set, Want: `{"changed":true,"commands":["sudo config vlan add 200","sudo config portchannel add --static true PortChannel1","sudo config interface description PortChannel1 'bond '\\''a'\\'''","sudo config portchannel member add PortChannel1 Ethernet0","sudo config vlan member del 100 Ethernet8","sudo config portchannel member add PortChannel1 Ethernet8","sudo config vlan member add 200 PortChannel1","sudo config vlan member add -u 100 PortChannel1"],"number":1}`},
+		{Op: abi.OpLAGSet, Req: set, Want: `{"changed":false,"number":1}`},
+		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "Ethernet0", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}}, Want: `{"kind":"conflict","message":"port Ethernet0 is a member of port-channel PortChannel1 (LAG \"bond 'a'\"): change the LAG with lag_set, or delete it with lag_delete first"}`},
+		{Op: abi.OpLAGSet, Req: lacp, Want: `{"kind":"conflict","message":"port-channel PortChannel1 is static on the device, the request asks for lacp: lag_delete it first to change its mode"}`},
+		{Op: abi.OpLAGSet, Req: one, Want: `{"changed":true,"commands":["sudo config portchannel member del PortChannel1 Ethernet8"],"number":1}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "bond 'a'"}, IdleVLAN: 100}, Want: `{"changed":true,"commands":["sudo config portchannel member del PortChannel1 Ethernet0","sudo config vlan member add -u 100 Ethernet0","sudo config vlan member del 100 PortChannel1","sudo config vlan member del 200 PortChannel1","sudo config portchannel del PortChannel1"],"number":1}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "bond 'a'"}, IdleVLAN: 100}, Want: `{"changed":false}`},
+	})
+	st := dev.State().Running
+	if len(st.LAGs) != 0 || st.Ports["Ethernet0"].Mode != "access" || st.Ports["Ethernet0"].AccessVLAN != 100 || st.Ports["Ethernet8"].LAG != 0 {
+		t.Errorf("after lag_delete: port-channels %v, Ethernet0 %+v, Ethernet8 %+v", st.LAGs, st.Ports["Ethernet0"], st.Ports["Ethernet8"])
+	}
+}
