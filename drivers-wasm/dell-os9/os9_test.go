@@ -76,3 +76,22 @@ func TestLAGAgainstSimulator(t *testing.T) {
 		t.Errorf("after lag_delete with no idle VLAN: port-channels %v, %s %+v, %s %+v", st.LAGs, p1, st.Ports[p1], p2, st.Ports[p2])
 	}
 }
+
+// FuzzParse feeds the running-configuration parser arbitrary device
+// output: it must never panic, and every port-channel it reports has a
+// name.
+func FuzzParse(f *testing.F) {
+	f.Add("interface TenGigabitEthernet 0/2\n no ip address\n!\n port-channel-protocol LACP\n  port-channel 2 mode active\n no shutdown\n!\ninterface Port-channel 2\n description b\n channel-member TenGigabitEthernet 0/1\ninterface Vlan 5\n untagged Port-channel 2\n")
+	f.Add("interface Port-channel x\ninterface Te 0/1\n port-channel y mode active\n")
+	f.Fuzz(func(t *testing.T, out string) {
+		st, err := parse(out)
+		if err != nil {
+			return
+		}
+		for n, l := range st.LAGs {
+			if l.Name == "" {
+				t.Fatalf("port-channel %d has no name", n)
+			}
+		}
+	})
+}

@@ -21,6 +21,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,7 +92,11 @@ func main() {}
 func parse(out string) (cli.MemberState, error) {
 	st := cli.MemberState{VLANs: map[int]bool{}, Ports: map[string]*cli.Membership{}, LAGs: map[int]*cli.MemberLAG{}}
 	var db map[string]map[string]map[string]string
-	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &db); err != nil {
+	start := strings.Index(out, "{")
+	if start < 0 {
+		return st, errors.New("no JSON object in the output")
+	}
+	if err := json.Unmarshal([]byte(out[start:]), &db); err != nil {
 		return st, err
 	}
 	for name := range db["VLAN"] {

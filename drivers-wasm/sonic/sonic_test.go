@@ -80,3 +80,23 @@ func TestLAGAgainstSimulator(t *testing.T) {
 		t.Errorf("after lag_delete: port-channels %v, Ethernet0 %+v, Ethernet8 %+v", st.LAGs, st.Ports["Ethernet0"], st.Ports["Ethernet8"])
 	}
 }
+
+// FuzzParse feeds the configuration-database parser arbitrary device
+// output: it must never panic, and every port-channel member it reports
+// is a port-channel of the state.
+func FuzzParse(f *testing.F) {
+	f.Add(`{"PORTCHANNEL": {"PortChannel1": {"static": "true", "description": "b"}}, "PORTCHANNEL_MEMBER": {"PortChannel1|Ethernet0": {}}, "VLAN_MEMBER": {"Vlan5|PortChannel1": {"tagging_mode": "untagged"}}}`)
+	f.Add(`{"PORTCHANNEL": {"PortChannelx": {}}, "VLAN_MEMBER": {"Vlanx|": {}}}`)
+	f.Add("no json here")
+	f.Fuzz(func(t *testing.T, out string) {
+		st, err := parse(out)
+		if err != nil {
+			return
+		}
+		for n, l := range st.LAGs {
+			if st.Ports[l.Name] == nil {
+				t.Fatalf("port-channel %d (%s) has no membership entry", n, l.Name)
+			}
+		}
+	})
+}

@@ -408,6 +408,9 @@ func (d *memberDriver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, erro
 	}
 	lines = append(lines, d.createLines(st, r.CreateVLANs)...)
 	cur := st.Ports[lag.Name]
+	if cur == nil {
+		cur = &Membership{} // members named a port-channel the device does not show
+	}
 	if !exists {
 		lines = append(lines, d.lagLines(d.m.LAGCreate[mode], lag, n, "", "")...)
 		cur = &Membership{Up: !d.m.LAGStartsDown}
