@@ -15,8 +15,9 @@ import (
 // number (SONiC; Dell OS9, which adds ports from the VLAN's side). Access
 // is untagged membership alone; trunk and hybrid are tagged memberships
 // plus an optional untagged one (the native VLAN). Driver turns it into
-// set_port, reset_port, add/delete_network, read_port and save, reading
-// the memberships first and changing only those that differ.
+// set_port, reset_port, add/delete_network, read_port and save (and, with
+// port-channel lines, lag_set and lag_delete), reading the memberships
+// first and changing only those that differ.
 type Members struct {
 	Info     sdk.Description // Session and Shell are filled in
 	Platform Platform
