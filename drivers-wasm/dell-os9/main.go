@@ -34,6 +34,7 @@ var os9 = &cli.Members{
 			"ports and port-channels are written without the space FTOS prints (TenGigabitEthernet0/1, Port-channel5)",
 			"a LAG's name is its port-channel's description; static members use channel-member, LACP ones port-channel-protocol LACP with mode active",
 			"lag_set does not change an existing LAG's mode (LACP or static): lag_delete it first",
+			"read_port of a LAG member reports the port-channel's VLANs and names it (lag); set_port on a member is a conflict",
 			"a port is untagged in at most one VLAN and tagged in any: hybrid and trunk are the same",
 			"reset_port with no idle VLAN removes every membership and shuts the port down",
 			"save runs write memory",

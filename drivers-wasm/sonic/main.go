@@ -39,6 +39,7 @@ var sonic = &cli.Members{
 			"port descriptions are not written; a LAG's name is its PortChannel's description",
 			"a LAG's mode (LACP or static) is fixed when its PortChannel is made: lag_delete it to change the mode",
 			"static port-channels need --static on config portchannel add (SONiC 202211 and later)",
+			"read_port of a LAG member reports the port-channel's VLANs and names it (lag); set_port on a member is a conflict",
 			"reset_port with no idle VLAN removes every membership and shuts the port down",
 			"save runs sudo config save -y",
 		},

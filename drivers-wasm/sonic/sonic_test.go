@@ -69,6 +69,7 @@ func TestLAGAgainstSimulator(t *testing.T) {
 			Want: `{"changed":true,"commands":["sudo config vlan add 100","sudo config vlan member add -u 100 Ethernet8"]}`},
 		{Op: abi.OpLAGSet, Req: set, Want: `{"changed":true,"commands":["sudo config vlan add 200","sudo config portchannel add --static true PortChannel1","sudo config interface description PortChannel1 'bond '\\''a'\\'''","sudo config portchannel member add PortChannel1 Ethernet0","sudo config vlan member del 100 Ethernet8","sudo config portchannel member add PortChannel1 Ethernet8","sudo config vlan member add 200 PortChannel1","sudo config vlan member add -u 100 PortChannel1"],"number":1}`},
 		{Op: abi.OpLAGSet, Req: set, Want: `{"changed":false,"number":1}`},
+		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "Ethernet8"}, Want: `{"port":"Ethernet8","exists":true,"enabled":true,"mode":"trunk","native_vlan":100,"allowed_vlans":[200],"lag":"PortChannel1"}`},
 		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "Ethernet0", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}}, Want: `{"kind":"conflict","message":"port Ethernet0 is a member of port-channel PortChannel1 (LAG \"bond 'a'\"): change the LAG with lag_set, or delete it with lag_delete first"}`},
 		{Op: abi.OpLAGSet, Req: lacp, Want: `{"kind":"conflict","message":"port-channel PortChannel1 is static on the device, the request asks for lacp: lag_delete it first to change its mode"}`},
 		{Op: abi.OpLAGSet, Req: one, Want: `{"changed":true,"commands":["sudo config portchannel member del PortChannel1 Ethernet8"],"number":1}`},

@@ -14,7 +14,9 @@ import (
 // port is an untagged member of at most one VLAN and a tagged member of any
 // number (SONiC; Dell OS9, which adds ports from the VLAN's side). Access
 // is untagged membership alone; trunk and hybrid are tagged memberships
-// plus an optional untagged one (the native VLAN). Driver turns it into
+// plus an optional untagged one (the native VLAN). A port-channel's
+// members carry no VLAN of their own: read_port of a member reports its
+// port-channel (lag) and that port-channel's VLANs. Driver turns it into
 // set_port, reset_port, add/delete_network, read_port and save (and, with
 // port-channel lines, lag_set and lag_delete), reading the memberships
 // first and changing only those that differ.
@@ -254,7 +256,17 @@ func (d *memberDriver) readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortStat
 	if !ok {
 		return sdk.PortState{Port: r.Port}, nil
 	}
-	ps := sdk.PortState{Port: r.Port, Exists: true, Enabled: m.Up, Mode: sdk.ModeAccess, NativeVLAN: m.Untagged}
+	ps := sdk.PortState{Port: r.Port, Exists: true, Enabled: m.Up}
+	// A member carries its port-channel's VLANs: it reads as those.
+	if lag := lagOf(st, r.Port); lag != nil {
+		ps.LAG = lag.Name
+		if pc := st.Ports[lag.Name]; pc != nil {
+			m = pc
+		} else {
+			m = &Membership{}
+		}
+	}
+	ps.Mode, ps.NativeVLAN = sdk.ModeAccess, m.Untagged
 	if len(m.Tagged) > 0 {
 		ps.Mode, ps.AllowedVLANs = sdk.ModeTrunk, slices.Sorted(slices.Values(m.Tagged))
 	} else if ps.NativeVLAN == 0 {
