@@ -106,7 +106,7 @@ func parse(out string) (cli.MemberState, error) {
 		}
 	}
 	for port, v := range db["PORT"] {
-		st.Ports[port] = &cli.Membership{Up: v["admin_status"] == "up"}
+		st.Ports[port] = &cli.Membership{Up: adminStatus(v) == "up"}
 	}
 	for name, v := range db["PORTCHANNEL"] {
 		n, err := strconv.Atoi(strings.TrimPrefix(name, "PortChannel"))
@@ -118,7 +118,7 @@ func parse(out string) (cli.MemberState, error) {
 			mode = sdk.LAGStatic
 		}
 		st.LAGs[n] = &cli.MemberLAG{Name: name, Description: v["description"], Mode: mode}
-		st.Ports[name] = &cli.Membership{Up: v["admin_status"] != "down"}
+		st.Ports[name] = &cli.Membership{Up: adminStatus(v) != "down"}
 	}
 	for key := range db["PORTCHANNEL_MEMBER"] {
 		name, port, _ := strings.Cut(key, "|")
@@ -140,4 +140,20 @@ func parse(out string) (cli.MemberState, error) {
 		}
 	}
 	return st, nil
+}
+
+// adminStatus returns an entry's admin_status. The host masks the login
+// password wherever it appears in output, so with the password "admin" the
+// key reads "********_status": the one key ending in _status stands for it
+// (the configuration database has no other).
+func adminStatus(v map[string]string) string {
+	if s, ok := v["admin_status"]; ok {
+		return s
+	}
+	for k, s := range v {
+		if strings.HasSuffix(k, "_status") {
+			return s
+		}
+	}
+	return ""
 }

@@ -101,3 +101,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestMaskedPassword: with the login password "admin" the host masks
+// "admin_status" in the output as "********_status"; ports still read as
+// up, so nothing is enabled needlessly and lag_delete without an idle VLAN
+// shuts the member.
+func TestMaskedPassword(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "sonic-1", Platform: "sonic", Users: []simulator.User{{Name: "admin", Password: "admin"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := drivertest.SimCaller(t, dev)
+	lag := sdk.LAG{Name: "n", Mode: sdk.LAGLACP, Members: []string{"Ethernet8"}}
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "Ethernet8"}, Want: `{"port":"Ethernet8","exists":true,"enabled":true,"mode":"access","native_vlan":1}`},
+		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: lag, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}, CreateVLANs: []sdk.Network{{VLAN: 100}}},
+			Want: `{"changed":true,"commands":["sudo config vlan add 100","sudo config portchannel add PortChannel1","sudo config interface description PortChannel1 'n'","sudo config portchannel member add PortChannel1 Ethernet8","sudo config vlan member add -u 100 PortChannel1"],"number":1}`},
+		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: lag},
+			Want: `{"changed":true,"commands":["sudo config portchannel member del PortChannel1 Ethernet8","sudo config interface shutdown Ethernet8","sudo config vlan member del 100 PortChannel1","sudo config portchannel del PortChannel1"],"number":1}`},
+	})
+}
