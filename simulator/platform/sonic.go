@@ -36,8 +36,10 @@ import (
 // port-channel itself joins VLANs like a port. "config interface
 // description NAME TEXT" writes a port-channel's description (the shell's
 // single and double quotes are removed). Approximations: the "static" field
-// of the PORTCHANNEL table is "true" for a static one; only unpadded names
-// (PortChannel5, not PortChannel0005) are accepted.
+// of the PORTCHANNEL table is "true" for a static one, and a description is
+// its "description" field (our reading of the configuration database, not
+// checked against a device); only unpadded names (PortChannel5, not
+// PortChannel0005) are accepted.
 //
 // Error texts: "Error: ..." lines in the style of SONiC's click commands;
 // the exact wording is an approximation. The lock text stands for a
