@@ -123,6 +123,12 @@ func TestOS9PortChannels(t *testing.T) {
 		}
 		tm.cmd("exit")
 	}
+	tm.cmd("interface vlan 100")
+	tm.cmd("no untagged TenGigabitEthernet0/3")
+	tm.cmd("exit")
+	if out := tm.cmd("no interface vlan 100"); !strings.Contains(out, "has members") {
+		t.Errorf("deleting a VLAN whose members are port-channels: %q", out)
+	}
 	tm.cmd("interface TenGigabitEthernet0/4")
 	tm.cmd("port-channel-protocol LACP")
 	if out := tm.cmd("port-channel 9 mode active"); !strings.Contains(out, "Port-channel 9 does not exist") {
@@ -133,7 +139,7 @@ func TestOS9PortChannels(t *testing.T) {
 	for _, want := range []string{
 		"interface TenGigabitEthernet0/2\n no ip address\n port-channel-protocol LACP\n  port-channel 2 mode active\n no shutdown\n",
 		"interface Port-channel 1\n description bond one\n no ip address\n switchport\n channel-member TenGigabitEthernet0/1\n no shutdown\n",
-		"interface Vlan 100\n no ip address\n tagged Port-channel 2\n untagged TenGigabitEthernet0/3\n untagged Port-channel 1\n",
+		"interface Vlan 100\n no ip address\n tagged Port-channel 2\n untagged Port-channel 1\n",
 	} {
 		if !strings.Contains(strings.ReplaceAll(out, "!\n", ""), want) {
 			t.Errorf("show running-config lacks\n%s\nin\n%s", want, out)

@@ -124,6 +124,8 @@ func TestSonicPortChannels(t *testing.T) {
 		"sudo config portchannel member add PortChannel2 Ethernet4",
 		"sudo config vlan member add -u 100 PortChannel1",
 		"sudo config vlan member add -u 100 Ethernet8",
+		"sudo config vlan add 300",
+		"sudo config vlan member add 300 PortChannel2",
 	} {
 		if out := run(l); strings.Contains(out, "Error") || strings.Contains(out, "syntax") {
 			t.Fatalf("%q refused: %s", l, out)
@@ -131,7 +133,7 @@ func TestSonicPortChannels(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"PortChannel1": "access vlan=100 native=1 allowed=none members=Ethernet0 lacp",
-		"PortChannel2": "access vlan=1 native=1 allowed=none desc=bond 'a' b members=Ethernet4 static",
+		"PortChannel2": "trunk vlan=1 native=1 allowed=300 desc=bond 'a' b members=Ethernet4 static",
 		"Ethernet0":    "access vlan=1 native=1 allowed=none lag=1/active",
 		"Ethernet4":    "access vlan=1 native=1 allowed=none lag=2/on",
 	} {
@@ -148,6 +150,7 @@ func TestSonicPortChannels(t *testing.T) {
 		"sudo config portchannel add PortChannel1":                   "PortChannel1 already exists",
 		"sudo config portchannel add PortChannel0001":                "syntax error",
 		"sudo config portchannel del PortChannel2":                   "has members Ethernet4",
+		"sudo config vlan del 300":                                   "First remove all members",
 	} {
 		if out := run(line); !strings.Contains(out, want) {
 			t.Errorf("%q: %q, want %q", line, out, want)

@@ -154,10 +154,8 @@ func os9NoVLAN(c *cli.Call) error {
 		if id == 1 {
 			return cli.Fail("%% Error: The default VLAN cannot be deleted.")
 		}
-		for _, name := range cfg.PortNames(nil) {
-			if p := cfg.Ports[name]; p.Untagged() == id || p.Tagged().Has(id) {
-				return cli.Fail("%% Error: Vlan %d has members; remove them first.", id)
-			}
+		if vlanInUse(cfg, id) {
+			return cli.Fail("%% Error: Vlan %d has members; remove them first.", id)
 		}
 		delete(cfg.VLANs, id)
 		return nil

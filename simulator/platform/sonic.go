@@ -145,14 +145,28 @@ func sonicVLANDel(c *cli.Call) error {
 		if _, ok := cfg.VLANs[id]; !ok {
 			return cli.Fail("Error: Vlan%d does not exist", id)
 		}
-		for _, name := range cfg.PortNames(nil) {
-			if p := cfg.Ports[name]; p.Untagged() == id || p.Tagged().Has(id) {
-				return cli.Fail("Error: Vlan%d can not be removed. First remove all members assigned to this Vlan.", id)
-			}
+		if vlanInUse(cfg, id) {
+			return cli.Fail("Error: Vlan%d can not be removed. First remove all members assigned to this Vlan.", id)
 		}
 		delete(cfg.VLANs, id)
 		return nil
 	})
+}
+
+// vlanInUse reports whether a port or port-channel is a member of VLAN id
+// (VLAN 1 means none here).
+func vlanInUse(cfg *state.Config, id int) bool {
+	for _, p := range cfg.Ports {
+		if p.Untagged() == id || p.Tagged().Has(id) {
+			return true
+		}
+	}
+	for _, l := range cfg.LAGs {
+		if l.Untagged() == id || l.Tagged().Has(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // sonicPort applies fn to the call's port or port-channel, after checking
