@@ -116,6 +116,7 @@ func TestOS9PortChannels(t *testing.T) {
 		{"interface Port-channel 2", "no channel-member TenGigabitEthernet0/2", "not a channel-member"},
 		{"interface TenGigabitEthernet0/4", "channel-member TenGigabitEthernet0/5", "valid on a Port-channel only"},
 		{"interface vlan 200", "untagged TenGigabitEthernet0/1", "is a member of Port-channel1"},
+		{"interface TenGigabitEthernet0/3", "no switchport", "member of a VLAN"},
 	} {
 		tm.cmd(c.mode)
 		if out := tm.cmd(c.line); !strings.Contains(out, c.want) {

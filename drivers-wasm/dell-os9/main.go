@@ -10,6 +10,8 @@
 // device's lag_range), with the LAG's name as their description. Static
 // members are "channel-member PORT" in the port-channel; LACP members say
 // "port-channel-protocol LACP" / "port-channel N mode active" on the port.
+// A member leaves layer-2 mode ("no switchport") to join and takes it back
+// ("switchport") when it leaves.
 // A port-channel joins VLANs from the VLAN's side like a port; its members
 // carry no VLAN of their own.
 //
@@ -69,13 +71,16 @@ var os9 = &cli.Members{
 		sdk.LAGLACP:   {"interface {lag}", "switchport", "exit"},
 		sdk.LAGStatic: {"interface {lag}", "switchport", "exit"},
 	},
+	// A member has no layer-2 configuration of its own: it leaves
+	// switchport mode to join and takes it back when it leaves, so it can
+	// join VLANs again.
 	LAGJoin: map[string][]string{
-		sdk.LAGLACP:   {"interface {port}", "port-channel-protocol LACP", "port-channel {n} mode active", "exit", "exit"},
-		sdk.LAGStatic: {"interface {lag}", "channel-member {port}", "exit"},
+		sdk.LAGLACP:   {"interface {port}", "no switchport", "port-channel-protocol LACP", "port-channel {n} mode active", "exit", "exit"},
+		sdk.LAGStatic: {"interface {port}", "no switchport", "exit", "interface {lag}", "channel-member {port}", "exit"},
 	},
 	LAGLeave: map[string][]string{
-		sdk.LAGLACP:   {"interface {port}", "no port-channel-protocol LACP", "exit"},
-		sdk.LAGStatic: {"interface {lag}", "no channel-member {port}", "exit"},
+		sdk.LAGLACP:   {"interface {port}", "no port-channel-protocol LACP", "switchport", "exit"},
+		sdk.LAGStatic: {"interface {lag}", "no channel-member {port}", "exit", "interface {port}", "switchport", "exit"},
 	},
 	LAGDelete:     []string{"no interface {lag}"},
 	LAGDescribe:   []string{"interface {lag}", "description {text}", "exit"},

@@ -27,7 +27,9 @@ import (
 // FTOS prints ("TenGigabitEthernet0/1"; "TenGigabitEthernet 0/1" is
 // accepted too), and every port is already a switchport.
 //
-// Port-channels: "interface Port-channel N" creates one, shut down;
+// Port-channels: "interface Port-channel N" creates one, shut down; a
+// member leaves layer-2 mode first ("no switchport", refused while the
+// port is in a VLAN);
 // "channel-member PORT" in it adds a static member; "port-channel-protocol
 // LACP" then "port-channel N mode active|passive" on a port makes it an
 // LACP member (of an existing port-channel); "no channel-member PORT" and
@@ -97,6 +99,7 @@ func os9Spec() cli.Spec {
 			{Modes: []string{ifm}, Syntax: "shutdown", Kind: cli.Config, Run: os9Shut(true)},
 			{Modes: []string{ifm}, Syntax: "no shutdown", Kind: cli.Config, Run: os9Shut(false)},
 			{Modes: []string{ifm}, Syntax: "switchport", Kind: cli.Config, Run: accept},
+			{Modes: []string{ifm}, Syntax: "no switchport", Kind: cli.Config, Run: os9NoSwitchport},
 			{Modes: []string{ifm}, Syntax: "description <text:line>", Kind: cli.Config, Run: os9Description},
 			{Modes: []string{ifm}, Syntax: "channel-member <port:if>", Kind: cli.Config, Run: os9ChannelMember(true)},
 			{Modes: []string{ifm}, Syntax: "no channel-member <port:if>", Kind: cli.Config, Run: os9ChannelMember(false)},
@@ -236,6 +239,20 @@ func os9Description(c *cli.Call) error {
 			return nil
 		})
 	})
+}
+
+// os9NoSwitchport takes an interface out of layer-2 mode, which FTOS
+// refuses while it is a VLAN member. Approximation: the mode itself is not
+// kept (every port counts as a switchport).
+func os9NoSwitchport(c *cli.Call) error {
+	_, target := c.Mode()
+	var err error
+	c.View(func(cfg *state.Config) {
+		if l, ok := cfg.Interface(target); ok && (l.Untagged() != 1 || !l.Tagged().IsEmpty()) {
+			err = cli.Fail("%% Error: %s is a member of a VLAN: remove it from its VLANs first.", target)
+		}
+	})
+	return err
 }
 
 // os9Joinable refuses a port that cannot become a member: one in another
