@@ -75,6 +75,8 @@ func TestLAGAgainstSimulator(t *testing.T) {
 		{Op: abi.OpLAGSet, Req: one, Want: `{"changed":true,"commands":["sudo config portchannel member del PortChannel1 Ethernet8"],"number":1}`},
 		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "bond 'a'"}, IdleVLAN: 100}, Want: `{"changed":true,"commands":["sudo config portchannel member del PortChannel1 Ethernet0","sudo config vlan member add -u 100 Ethernet0","sudo config vlan member del 100 PortChannel1","sudo config vlan member del 200 PortChannel1","sudo config portchannel del PortChannel1"],"number":1}`},
 		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "bond 'a'"}, IdleVLAN: 100}, Want: `{"changed":false}`},
+		// VLAN 1 is no VLAN on SONiC: Ethernet8, in none and up, is already there.
+		{Op: abi.OpResetPort, Req: sdk.ResetPortRequest{Port: "Ethernet8", IdleVLAN: 1}, Want: `{"changed":false}`},
 	})
 	st := dev.State().Running
 	if len(st.LAGs) != 0 || st.Ports["Ethernet0"].Mode != "access" || st.Ports["Ethernet0"].AccessVLAN != 100 || st.Ports["Ethernet8"].LAG != 0 {

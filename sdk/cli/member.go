@@ -240,10 +240,17 @@ func memberships(c sdk.PortConfig) (int, []int) {
 }
 
 func (d *memberDriver) resetPort(h sdk.Host, r sdk.ResetPortRequest) (sdk.Result, error) {
-	if r.IdleVLAN == 0 {
-		return d.converge(h, r.Port, 0, nil, false, nil, r.DryRun)
+	return d.converge(h, r.Port, idleUntagged(r.IdleVLAN), nil, r.IdleVLAN != 0, nil, r.DryRun)
+}
+
+// idleUntagged is the untagged VLAN of a port returned to the idle VLAN:
+// none for VLAN 1, Mercury's default VLAN (and for 0, no idle VLAN, when
+// the port is shut instead).
+func idleUntagged(idle int) int {
+	if idle == 1 {
+		return 0
 	}
-	return d.converge(h, r.Port, r.IdleVLAN, nil, true, nil, r.DryRun)
+	return idle
 }
 
 func (d *memberDriver) readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortState, error) {
@@ -480,7 +487,7 @@ func (d *memberDriver) lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result
 		if cur == nil {
 			cur = &Membership{}
 		}
-		lines = append(lines, d.portLines(m, cur, r.IdleVLAN, nil, r.IdleVLAN != 0)...)
+		lines = append(lines, d.portLines(m, cur, idleUntagged(r.IdleVLAN), nil, r.IdleVLAN != 0)...)
 	}
 	if cur := st.Ports[lag.Name]; cur != nil {
 		lines = append(lines, d.portLines(lag.Name, &Membership{Up: true, Untagged: cur.Untagged, Tagged: cur.Tagged}, 0, nil, true)...)

@@ -133,6 +133,8 @@ func TestMembersLAGDelete(t *testing.T) {
 			`{"changed":true,"commands":["po Po3 leave Eth1","vlan 20 add -u Eth1","po Po3 leave Eth2","vlan 20 add -u Eth2","vlan 10 del Po3","vlan 20 del Po3","po Po3 delete"],"number":3}`},
 		{"shut down", sdk.LAGDeleteRequest{LAG: sdk.LAG{Number: 3}},
 			`{"changed":true,"commands":["po Po3 leave Eth1","down Eth1","po Po3 leave Eth2","down Eth2","vlan 10 del Po3","vlan 20 del Po3","po Po3 delete"],"number":3}`},
+		{"to VLAN 1, which is no VLAN here", sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "bond-a"}, IdleVLAN: 1},
+			`{"changed":true,"commands":["po Po3 leave Eth1","po Po3 leave Eth2","vlan 10 del Po3","vlan 20 del Po3","po Po3 delete"],"number":3}`},
 		{"absent", sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "bond-z"}}, `{"changed":false}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
