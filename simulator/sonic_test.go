@@ -98,3 +98,77 @@ func TestSonic(t *testing.T) {
 		t.Errorf("a change while locked: %q", out)
 	}
 }
+
+// TestSonicPortChannels checks the PortChannel model: LACP unless created
+// static, members carry no VLAN and a port in a VLAN cannot join, the
+// port-channel joins VLANs itself, the description is unquoted as bash
+// would, and a port-channel in use cannot be deleted.
+func TestSonicPortChannels(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "sonic", Users: []User{{Name: "admin", Password: "pw"}}})
+	tm := shell(t, d, "admin", "pw", 0)
+	prompt := regexp.MustCompile(`admin@tor-1:~\$ \z`)
+	tm.expect(prompt)
+	run := func(l string) string {
+		t.Helper()
+		tm.send(l + "\n")
+		return tm.expect(prompt)
+	}
+	port := func(name string) string { return summary(d.State().Running, name) }
+	for _, l := range []string{
+		"sudo config vlan add 100",
+		"sudo config portchannel add PortChannel1",
+		"sudo config portchannel add --static true PortChannel2",
+		`sudo config interface description PortChannel2 'bond '\''a'\'' b'`,
+		"sudo config portchannel member add PortChannel1 Ethernet0",
+		"sudo config portchannel member add PortChannel2 Ethernet4",
+		"sudo config vlan member add -u 100 PortChannel1",
+		"sudo config vlan member add -u 100 Ethernet8",
+		"sudo config vlan add 300",
+		"sudo config vlan member add 300 PortChannel2",
+	} {
+		if out := run(l); strings.Contains(out, "Error") || strings.Contains(out, "syntax") {
+			t.Fatalf("%q refused: %s", l, out)
+		}
+	}
+	for name, want := range map[string]string{
+		"PortChannel1": "access vlan=100 native=1 allowed=none members=Ethernet0 lacp",
+		"PortChannel2": "trunk vlan=1 native=1 allowed=300 desc=bond 'a' b members=Ethernet4 static",
+		"Ethernet0":    "access vlan=1 native=1 allowed=none lag=1/active",
+		"Ethernet4":    "access vlan=1 native=1 allowed=none lag=2/on",
+	} {
+		if got := port(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"sudo config portchannel member add PortChannel2 Ethernet0":  "already a member of PortChannel1",
+		"sudo config portchannel member add PortChannel2 Ethernet8":  "has VLAN memberships",
+		"sudo config portchannel member add PortChannel3 Ethernet12": "PortChannel3 is not present",
+		"sudo config portchannel member del PortChannel2 Ethernet0":  "not a member of portchannel PortChannel2",
+		"sudo config vlan member add 100 Ethernet0":                  "part of portchannel PortChannel1",
+		"sudo config portchannel add PortChannel1":                   "PortChannel1 already exists",
+		"sudo config portchannel add PortChannel0001":                "syntax error",
+		"sudo config portchannel del PortChannel2":                   "has members Ethernet4",
+		"sudo config vlan del 300":                                   "First remove all members",
+	} {
+		if out := run(line); !strings.Contains(out, want) {
+			t.Errorf("%q: %q, want %q", line, out, want)
+		}
+	}
+	out := run("show runningconfiguration all")
+	for _, want := range []string{`"PortChannel2|Ethernet4": {}`, `"Vlan100|PortChannel1": {`, `"description": "bond 'a' b"`, `"static": "true"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show runningconfiguration all lacks %s:\n%s", want, out)
+		}
+	}
+	run("sudo config portchannel member del PortChannel1 Ethernet0")
+	if out := run("sudo config portchannel del PortChannel1"); !strings.Contains(out, "is a VLAN member") {
+		t.Errorf("deleting a port-channel in a VLAN: %q", out)
+	}
+	run("sudo config vlan member del 100 PortChannel1")
+	run("sudo config portchannel del PortChannel1")
+	if _, ok := d.State().Running.LAGs[1]; ok || port("Ethernet0") != "access vlan=1 native=1 allowed=none" {
+		t.Errorf("after deleting PortChannel1: %v, Ethernet0 %q", d.State().Running.LAGs, port("Ethernet0"))
+	}
+}

@@ -7,14 +7,21 @@
 // SONiC has no port modes: a port is an untagged member of at most one VLAN
 // and a tagged member of any number, which sdk/cli's Members table models.
 // The driver reads the configuration database ("show runningconfiguration
-// all") and changes only the memberships that differ. Descriptions are not
-// written.
+// all") and changes only the memberships that differ. Port descriptions are
+// not written.
+//
+// LAGs are PortChannel interfaces ("config portchannel add", LACP unless
+// static, "config portchannel member add"), numbered from the device's
+// lag_range and named PortChannelN; the LAG's name is the port-channel's
+// description. A port-channel joins VLANs like a port; its members carry
+// none of their own.
 //
 // Device options: none.
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +36,10 @@ var sonic = &cli.Members{
 		Models: []string{"SONiC 202205 and later (community and enterprise builds with the click CLI)"},
 		Notes: []string{
 			"a port is an untagged member of at most one VLAN and a tagged member of any: hybrid and trunk are the same",
-			"descriptions are not written",
+			"port descriptions are not written; a LAG's name is its PortChannel's description",
+			"a LAG's mode (LACP or static) is fixed when its PortChannel is made: lag_delete it to change the mode",
+			"static port-channels need --static on config portchannel add (SONiC 202211 and later)",
+			"read_port of a LAG member reports the port-channel's VLANs and names it (lag); set_port on a member is a conflict",
 			"reset_port with no idle VLAN removes every membership and shuts the port down",
 			"save runs sudo config save -y",
 		},
@@ -52,18 +62,42 @@ var sonic = &cli.Members{
 	DeleteVLAN:  []string{"sudo config vlan del {vlan}"},
 	Enable:      []string{"sudo config interface startup {port}"},
 	Disable:     []string{"sudo config interface shutdown {port}"},
+	LAGName:     "PortChannel%d",
+	LAGCreate: map[string][]string{
+		sdk.LAGLACP:   {"sudo config portchannel add {lag}"},
+		sdk.LAGStatic: {"sudo config portchannel add --static true {lag}"},
+	},
+	LAGJoin:     map[string][]string{sdk.LAGLACP: {join}, sdk.LAGStatic: {join}},
+	LAGLeave:    map[string][]string{sdk.LAGLACP: {leave}, sdk.LAGStatic: {leave}},
+	LAGDelete:   []string{"sudo config portchannel del {lag}"},
+	LAGDescribe: []string{"sudo config interface description {lag} {text}"},
+	Quote:       shellQuote,
+}
+
+const (
+	join  = "sudo config portchannel member add {lag} {port}"
+	leave = "sudo config portchannel member del {lag} {port}"
+)
+
+// shellQuote makes s one bash word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func init() { sdk.Handle(sonic.Driver()) }
 
 func main() {}
 
-// parse reads the VLAN, VLAN_MEMBER and PORT tables of the configuration
-// database, printed as JSON.
+// parse reads the VLAN, VLAN_MEMBER, PORT, PORTCHANNEL and
+// PORTCHANNEL_MEMBER tables of the configuration database, printed as JSON.
 func parse(out string) (cli.MemberState, error) {
-	st := cli.MemberState{VLANs: map[int]bool{}, Ports: map[string]*cli.Membership{}}
+	st := cli.MemberState{VLANs: map[int]bool{}, Ports: map[string]*cli.Membership{}, LAGs: map[int]*cli.MemberLAG{}}
 	var db map[string]map[string]map[string]string
-	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &db); err != nil {
+	start := strings.Index(out, "{")
+	if start < 0 {
+		return st, errors.New("no JSON object in the output")
+	}
+	if err := json.Unmarshal([]byte(out[start:]), &db); err != nil {
 		return st, err
 	}
 	for name := range db["VLAN"] {
@@ -72,7 +106,28 @@ func parse(out string) (cli.MemberState, error) {
 		}
 	}
 	for port, v := range db["PORT"] {
-		st.Ports[port] = &cli.Membership{Up: v["admin_status"] == "up"}
+		st.Ports[port] = &cli.Membership{Up: adminStatus(v) == "up"}
+	}
+	for name, v := range db["PORTCHANNEL"] {
+		n, err := strconv.Atoi(strings.TrimPrefix(name, "PortChannel"))
+		if err != nil || !strings.HasPrefix(name, "PortChannel") {
+			continue
+		}
+		mode := sdk.LAGLACP
+		if v["static"] == "true" || v["static"] == "on" {
+			mode = sdk.LAGStatic
+		}
+		st.LAGs[n] = &cli.MemberLAG{Name: name, Description: v["description"], Mode: mode}
+		st.Ports[name] = &cli.Membership{Up: adminStatus(v) != "down"}
+	}
+	for key := range db["PORTCHANNEL_MEMBER"] {
+		name, port, _ := strings.Cut(key, "|")
+		for _, l := range st.LAGs {
+			if l.Name == name {
+				l.Members = append(l.Members, port)
+				slices.Sort(l.Members)
+			}
+		}
 	}
 	for key, v := range db["VLAN_MEMBER"] {
 		vlan, port, _ := strings.Cut(key, "|")
@@ -85,4 +140,20 @@ func parse(out string) (cli.MemberState, error) {
 		}
 	}
 	return st, nil
+}
+
+// adminStatus returns an entry's admin_status. The host masks the login
+// password wherever it appears in output, so with the password "admin" the
+// key reads "********_status": the one key ending in _status stands for it
+// (the configuration database has no other).
+func adminStatus(v map[string]string) string {
+	if s, ok := v["admin_status"]; ok {
+		return s
+	}
+	for k, s := range v {
+		if strings.HasSuffix(k, "_status") {
+			return s
+		}
+	}
+	return ""
 }

@@ -14,9 +14,12 @@ import (
 // port is an untagged member of at most one VLAN and a tagged member of any
 // number (SONiC; Dell OS9, which adds ports from the VLAN's side). Access
 // is untagged membership alone; trunk and hybrid are tagged memberships
-// plus an optional untagged one (the native VLAN). Driver turns it into
-// set_port, reset_port, add/delete_network, read_port and save, reading
-// the memberships first and changing only those that differ.
+// plus an optional untagged one (the native VLAN). A port-channel's
+// members carry no VLAN of their own: read_port of a member reports its
+// port-channel (lag) and that port-channel's VLANs. Driver turns it into
+// set_port, reset_port, add/delete_network, read_port and save (and, with
+// port-channel lines, lag_set and lag_delete), reading the memberships
+// first and changing only those that differ.
 type Members struct {
 	Info     sdk.Description // Session and Shell are filled in
 	Platform Platform
@@ -26,12 +29,39 @@ type Members struct {
 	// tagged, create or delete a VLAN, bring a port up or down.
 	AddUntagged, DelUntagged, AddTagged, DelTagged []string
 	CreateVLAN, DeleteVLAN, Enable, Disable        []string
+
+	// Port-channels: lag_set and lag_delete exist when LAGCreate is set.
+	// A port-channel joins VLANs like a port, through the lines above with
+	// its interface name as {port}. These lines take {lag} (its interface
+	// name), {n} (its number), {port} (a member) and {text} (the LAG's
+	// name, passed through Quote).
+	LAGName     string              // fmt format of a new port-channel's name from its number
+	LAGCreate   map[string][]string // by sdk.LAGStatic / sdk.LAGLACP
+	LAGJoin     map[string][]string // a member joins, by mode
+	LAGLeave    map[string][]string // a member leaves, by mode
+	LAGDelete   []string
+	LAGDescribe []string // writes {text} as the port-channel's description
+	// LAGStartsDown: a new port-channel is shut down until enabled.
+	LAGStartsDown bool
+	// Quote makes the LAG's name one argument ({text}); nil leaves it as is.
+	Quote func(string) string
 }
 
 // MemberState is what a Members driver reads from the device.
 type MemberState struct {
 	VLANs map[int]bool
+	// Ports are the ports and port-channels by the name commands use.
 	Ports map[string]*Membership
+	LAGs  map[int]*MemberLAG // port-channels by number
+}
+
+// MemberLAG is one port-channel; its VLANs are in MemberState.Ports under
+// Name.
+type MemberLAG struct {
+	Name        string
+	Description string
+	Mode        string   // sdk.LAGStatic, sdk.LAGLACP, or "" when the device does not say (no members)
+	Members     []string // sorted
 }
 
 // Membership is one port's VLANs and admin state.
@@ -58,6 +88,9 @@ func (m *Members) Driver() *sdk.Driver {
 	info.Session, info.Shell = "interactive", m.Platform.Shell()
 	drv := &sdk.Driver{Info: info, SetPort: d.setPort, ResetPort: d.resetPort, AddNetwork: d.addNetwork,
 		DeleteNetwork: d.deleteNetwork, ReadPort: d.readPort, ReadNetworks: d.readNetworks}
+	if len(m.LAGCreate) > 0 {
+		drv.LAGSet, drv.LAGDelete = d.lagSet, d.lagDelete
+	}
 	if len(m.Platform.Save) > 0 {
 		drv.Save = func(h sdk.Host, _ sdk.SaveRequest) (sdk.Result, error) {
 			s, err := c.Open(h)
@@ -125,12 +158,29 @@ func (d *memberDriver) converge(h sdk.Host, port string, untagged int, tagged []
 	if !ok {
 		return sdk.Result{}, sdk.Errorf("not_found", "port %s does not exist on this device", port)
 	}
+	lines := d.createLines(st, create)
+	own := d.portLines(port, cur, untagged, tagged, up)
+	if lag := lagOf(st, port); lag != nil && len(own) > 0 {
+		return sdk.Result{}, sdk.Conflict("port %s is a member of port-channel %s (LAG %q): change the LAG with lag_set, or delete it with lag_delete first", port, lag.Name, lag.Description)
+	}
+	return d.apply(s, append(lines, own...), dry)
+}
+
+// createLines creates the VLANs of create the device lacks.
+func (d *memberDriver) createLines(st MemberState, create []sdk.Network) []string {
 	var lines []string
 	for _, n := range create {
 		if !st.VLANs[n.VLAN] {
-			lines = append(lines, d.lines(d.m.CreateVLAN, n.VLAN, port)...)
+			lines = append(lines, d.lines(d.m.CreateVLAN, n.VLAN, "")...)
 		}
 	}
+	return lines
+}
+
+// portLines take port (or port-channel) from its memberships cur to
+// untagged (0: none) and tagged, and its admin state to up.
+func (d *memberDriver) portLines(port string, cur *Membership, untagged int, tagged []int, up bool) []string {
+	var lines []string
 	// Leave first: a port is untagged in one VLAN only.
 	if cur.Untagged != 0 && cur.Untagged != untagged {
 		lines = append(lines, d.lines(d.m.DelUntagged, cur.Untagged, port)...)
@@ -154,7 +204,7 @@ func (d *memberDriver) converge(h sdk.Host, port string, untagged int, tagged []
 	case !up && cur.Up:
 		lines = append(lines, d.lines(d.m.Disable, 0, port)...)
 	}
-	return d.apply(s, lines, dry)
+	return lines
 }
 
 func (d *memberDriver) apply(s *Session, lines []string, dry bool) (sdk.Result, error) {
@@ -170,7 +220,13 @@ func (d *memberDriver) apply(s *Session, lines []string, dry bool) (sdk.Result, 
 }
 
 func (d *memberDriver) setPort(h sdk.Host, r sdk.SetPortRequest) (sdk.Result, error) {
-	c := r.Config
+	untagged, tagged := memberships(r.Config)
+	return d.converge(h, r.Port, untagged, tagged, true, r.CreateVLANs, r.DryRun)
+}
+
+// memberships maps a port configuration onto an untagged VLAN (0: none)
+// and sorted tagged VLANs.
+func memberships(c sdk.PortConfig) (int, []int) {
 	tagged := slices.DeleteFunc(slices.Clone(c.AllowedVLANs), func(v int) bool { return v == c.NativeVLAN })
 	if c.Mode == sdk.ModeAccess {
 		tagged = nil
@@ -180,14 +236,21 @@ func (d *memberDriver) setPort(h sdk.Host, r sdk.SetPortRequest) (sdk.Result, er
 		untagged = 0 // Mercury's default VLAN is "no VLAN" here
 	}
 	slices.Sort(tagged)
-	return d.converge(h, r.Port, untagged, tagged, true, r.CreateVLANs, r.DryRun)
+	return untagged, tagged
 }
 
 func (d *memberDriver) resetPort(h sdk.Host, r sdk.ResetPortRequest) (sdk.Result, error) {
-	if r.IdleVLAN == 0 {
-		return d.converge(h, r.Port, 0, nil, false, nil, r.DryRun)
+	return d.converge(h, r.Port, idleUntagged(r.IdleVLAN), nil, r.IdleVLAN != 0, nil, r.DryRun)
+}
+
+// idleUntagged is the untagged VLAN of a port returned to the idle VLAN:
+// none for VLAN 1, Mercury's default VLAN (and for 0, no idle VLAN, when
+// the port is shut instead).
+func idleUntagged(idle int) int {
+	if idle == 1 {
+		return 0
 	}
-	return d.converge(h, r.Port, r.IdleVLAN, nil, true, nil, r.DryRun)
+	return idle
 }
 
 func (d *memberDriver) readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortState, error) {
@@ -200,7 +263,17 @@ func (d *memberDriver) readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortStat
 	if !ok {
 		return sdk.PortState{Port: r.Port}, nil
 	}
-	ps := sdk.PortState{Port: r.Port, Exists: true, Enabled: m.Up, Mode: sdk.ModeAccess, NativeVLAN: m.Untagged}
+	ps := sdk.PortState{Port: r.Port, Exists: true, Enabled: m.Up}
+	// A member carries its port-channel's VLANs: it reads as those.
+	if lag := lagOf(st, r.Port); lag != nil {
+		ps.LAG = lag.Name
+		if pc := st.Ports[lag.Name]; pc != nil {
+			m = pc
+		} else {
+			m = &Membership{}
+		}
+	}
+	ps.Mode, ps.NativeVLAN = sdk.ModeAccess, m.Untagged
 	if len(m.Tagged) > 0 {
 		ps.Mode, ps.AllowedVLANs = sdk.ModeTrunk, slices.Sorted(slices.Values(m.Tagged))
 	} else if ps.NativeVLAN == 0 {
@@ -251,4 +324,176 @@ func (d *memberDriver) network(h sdk.Host, r sdk.NetworkRequest, add bool) (sdk.
 		}
 	}
 	return d.apply(s, append(lines, d.lines(d.m.DeleteVLAN, v, "")...), r.DryRun)
+}
+
+// lagOf returns the port-channel port is a member of, or nil.
+func lagOf(st MemberState, port string) *MemberLAG {
+	for _, n := range slices.Sorted(maps.Keys(st.LAGs)) {
+		if slices.Contains(st.LAGs[n].Members, port) {
+			return st.LAGs[n]
+		}
+	}
+	return nil
+}
+
+// findMemberLAG returns the port-channel a request names: its number when
+// given, else the one whose description is the LAG's name.
+func findMemberLAG(st MemberState, l sdk.LAG) (int, *MemberLAG) {
+	if l.Number != 0 {
+		return l.Number, st.LAGs[l.Number]
+	}
+	for _, n := range slices.Sorted(maps.Keys(st.LAGs)) {
+		if st.LAGs[n].Description == l.Name {
+			return n, st.LAGs[n]
+		}
+	}
+	return 0, nil
+}
+
+// lagRange reads the device's lag_range setting (default 1-128).
+func lagRange(h sdk.Host) (int, int, error) {
+	v, ok := h.Setting("lag_range")
+	if !ok || v == "" {
+		return 1, 128, nil
+	}
+	a, b, _ := strings.Cut(v, "-")
+	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if err1 != nil || err2 != nil || lo < 1 || hi < lo {
+		return 0, 0, sdk.Invalid("lag_range %q is not a range such as 1-128: fix the device's lag_range setting", v)
+	}
+	return lo, hi, nil
+}
+
+// lagLines renders port-channel lines.
+func (d *memberDriver) lagLines(tmpl []string, lag *MemberLAG, n int, port, text string) []string {
+	if d.m.Quote != nil {
+		text = d.m.Quote(text)
+	}
+	r := strings.NewReplacer("{lag}", lag.Name, "{n}", strconv.Itoa(n), "{port}", port, "{text}", text)
+	out := make([]string, 0, len(tmpl))
+	for _, l := range tmpl {
+		out = append(out, r.Replace(l))
+	}
+	return out
+}
+
+// lagMode is the request's aggregation mode (LACP unless static).
+func lagMode(l sdk.LAG) string {
+	if l.Mode == sdk.LAGStatic {
+		return sdk.LAGStatic
+	}
+	return sdk.LAGLACP
+}
+
+// lagSet creates or reuses the port-channel, converges its members (a new
+// member first leaves its VLANs, which a member cannot have) and its own
+// VLAN memberships, and writes the LAG's name into its description.
+func (d *memberDriver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
+	s, st, err := d.open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	mode := lagMode(r.LAG)
+	n, lag := findMemberLAG(st, r.LAG)
+	exists := lag != nil
+	var lines []string
+	if !exists {
+		if n == 0 {
+			lo, hi, err := lagRange(h)
+			if err != nil {
+				return sdk.Result{}, err
+			}
+			for c := lo; c <= hi && n == 0; c++ {
+				if _, used := st.LAGs[c]; !used && st.Ports[fmt.Sprintf(d.m.LAGName, c)] == nil {
+					n = c
+				}
+			}
+			if n == 0 {
+				return sdk.Result{}, sdk.Conflict("every port-channel number in lag_range %d-%d is in use: widen the device's lag_range", lo, hi)
+			}
+		}
+		lag = &MemberLAG{Name: fmt.Sprintf(d.m.LAGName, n)}
+	} else if lag.Mode != "" && lag.Mode != mode {
+		return sdk.Result{}, sdk.Conflict("port-channel %s is %s on the device, the request asks for %s: lag_delete it first to change its mode", lag.Name, lag.Mode, mode)
+	}
+	for _, m := range r.LAG.Members {
+		if _, ok := st.Ports[m]; !ok || slices.ContainsFunc(slices.Collect(maps.Values(st.LAGs)), func(l *MemberLAG) bool { return l.Name == m }) {
+			return sdk.Result{}, sdk.Errorf("not_found", "LAG member %s does not exist on this device", m)
+		}
+		if other := lagOf(st, m); other != nil && other.Name != lag.Name {
+			return sdk.Result{}, sdk.Conflict("LAG member %s already belongs to %s (LAG %q): delete that LAG or take the port out first", m, other.Name, other.Description)
+		}
+	}
+	lines = append(lines, d.createLines(st, r.CreateVLANs)...)
+	cur := st.Ports[lag.Name]
+	if cur == nil {
+		cur = &Membership{} // members named a port-channel the device does not show
+	}
+	if !exists {
+		lines = append(lines, d.lagLines(d.m.LAGCreate[mode], lag, n, "", "")...)
+		cur = &Membership{Up: !d.m.LAGStartsDown}
+	}
+	if lag.Description != r.LAG.Name && r.LAG.Name != "" {
+		lines = append(lines, d.lagLines(d.m.LAGDescribe, lag, n, "", r.LAG.Name)...)
+	}
+	for _, m := range r.LAG.Members {
+		if slices.Contains(lag.Members, m) {
+			continue
+		}
+		// A member carries no VLAN of its own; it is enabled.
+		lines = append(lines, d.portLines(m, &Membership{Up: true, Untagged: st.Ports[m].Untagged, Tagged: st.Ports[m].Tagged}, 0, nil, true)...)
+		lines = append(lines, d.lagLines(d.m.LAGJoin[mode], lag, n, m, "")...)
+		if !st.Ports[m].Up {
+			lines = append(lines, d.lines(d.m.Enable, 0, m)...)
+		}
+	}
+	if len(r.LAG.Members) > 0 {
+		for _, m := range lag.Members {
+			if !slices.Contains(r.LAG.Members, m) {
+				lines = append(lines, d.lagLines(d.m.LAGLeave[mode], lag, n, m, "")...)
+			}
+		}
+	}
+	untagged, tagged := memberships(r.Config)
+	lines = append(lines, d.portLines(lag.Name, cur, untagged, tagged, true)...)
+	res, err := d.apply(s, lines, r.DryRun)
+	res.Number = n
+	return res, err
+}
+
+// lagDelete takes the members out of the port-channel and returns them to
+// the idle VLAN (none: shut down), then removes the port-channel after
+// its own VLAN memberships.
+func (d *memberDriver) lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, error) {
+	s, st, err := d.open(h)
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	defer s.Close()
+	n, lag := findMemberLAG(st, r.LAG)
+	if lag == nil {
+		return sdk.Result{}, nil
+	}
+	mode := lag.Mode
+	if mode == "" {
+		mode = sdk.LAGLACP
+	}
+	var lines []string
+	for _, m := range lag.Members {
+		lines = append(lines, d.lagLines(d.m.LAGLeave[mode], lag, n, m, "")...)
+		cur := st.Ports[m]
+		if cur == nil {
+			cur = &Membership{}
+		}
+		lines = append(lines, d.portLines(m, cur, idleUntagged(r.IdleVLAN), nil, r.IdleVLAN != 0)...)
+	}
+	if cur := st.Ports[lag.Name]; cur != nil {
+		lines = append(lines, d.portLines(lag.Name, &Membership{Up: true, Untagged: cur.Untagged, Tagged: cur.Tagged}, 0, nil, true)...)
+	}
+	lines = append(lines, d.lagLines(d.m.LAGDelete, lag, n, "", "")...)
+	res, err := d.apply(s, lines, r.DryRun)
+	res.Number = n
+	return res, err
 }

@@ -43,6 +43,8 @@ func FuzzShell(f *testing.F) {
 		"conf\nvlan 10,20-30\nname x\nno vlan 1-4094\ndo show running-config\n",
 		"configure\ninterface Vxlan1\nvxlan vlan 5 vni 500\n\x1a\x03\x7f\x1b[A show run\n",
 		"\"\"\"|||\n| include\nshow vlan | frob\n",
+		"sudo config portchannel add --static true PortChannel2\nsudo config portchannel member add PortChannel2 Ethernet0\nsudo config vlan add 5\nsudo config vlan member add 5 PortChannel2\nsudo config portchannel del PortChannel2\n",
+		"configure\ninterface Port-channel 3\nchannel-member TenGigabitEthernet0/1\nexit\ninterface TenGigabitEthernet0/2\nport-channel-protocol LACP\nport-channel 3 mode active\nend\nconfigure\nno interface Port-channel 3\n",
 	} {
 		f.Add(seed)
 	}

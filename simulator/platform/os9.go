@@ -27,11 +27,24 @@ import (
 // FTOS prints ("TenGigabitEthernet0/1"; "TenGigabitEthernet 0/1" is
 // accepted too), and every port is already a switchport.
 //
+// Port-channels: "interface Port-channel N" creates one, shut down; a
+// member leaves layer-2 mode first ("no switchport", refused while the
+// port is in a VLAN);
+// "channel-member PORT" in it adds a static member; "port-channel-protocol
+// LACP" then "port-channel N mode active|passive" on a port makes it an
+// LACP member (of an existing port-channel); "no channel-member PORT" and
+// "no port-channel-protocol LACP" take a member out; "no interface
+// Port-channel N" removes it. A port with VLAN memberships cannot become a
+// member, and a member cannot join a VLAN. The port-channel joins VLANs
+// from the VLAN's side like a port ("untagged Port-channel 5"), and takes
+// a description. The running configuration lists static members inside
+// the port-channel and LACP ones inside the port's stanza.
+//
 // Error texts: "% Error: ..." in FTOS's style; the exact wording is an
 // approximation.
 func os9Spec() cli.Spec {
-	const user, exec, conf, vlm, ifm = "user", "exec", "config", "config-if-vl", "config-if"
-	anyConf := []string{conf, vlm, ifm}
+	const user, exec, conf, vlm, ifm, lacp = "user", "exec", "config", "config-if-vl", "config-if", "config-if-lacp"
+	anyConf := []string{conf, vlm, ifm, lacp}
 	return cli.Spec{
 		Name:        DellOS9,
 		SSHVersion:  "SSH-2.0-OpenSSH_5.2 FIPS",
@@ -43,6 +56,7 @@ func os9Spec() cli.Spec {
 			{Name: conf, Prompt: "{host}(conf)#", Config: true},
 			{Name: vlm, Prompt: "{host}(conf-if-vl-{label})#", Parent: conf, Config: true},
 			{Name: ifm, Prompt: "{host}(conf-if-{label})#", Parent: conf, Config: true},
+			{Name: lacp, Prompt: "{host}(conf-if-{label}-lacp)#", Parent: ifm, Config: true},
 		},
 		UserMode: user, PrivMode: exec, EnablePrompt: "Password: ",
 		Errors: cli.Errors{
@@ -57,6 +71,7 @@ func os9Spec() cli.Spec {
 		IfTypes: []cli.IfType{
 			{Name: "TenGigabitEthernet", Short: "Te", Kind: cli.IfPort, Number: `\d+/\d+`},
 			{Name: "vlan", Short: "vl", Kind: cli.IfVLAN, Number: `\d+`, Min: 1, Max: 4094},
+			{Name: "Port-channel", Short: "Po", Kind: cli.IfLAG, Number: `\d+`, Min: 1, Max: 128},
 		},
 		DefaultPorts:    numbered("TenGigabitEthernet0/%d", 48),
 		DefaultVLANName: "",
@@ -84,6 +99,13 @@ func os9Spec() cli.Spec {
 			{Modes: []string{ifm}, Syntax: "shutdown", Kind: cli.Config, Run: os9Shut(true)},
 			{Modes: []string{ifm}, Syntax: "no shutdown", Kind: cli.Config, Run: os9Shut(false)},
 			{Modes: []string{ifm}, Syntax: "switchport", Kind: cli.Config, Run: accept},
+			{Modes: []string{ifm}, Syntax: "no switchport", Kind: cli.Config, Run: os9NoSwitchport},
+			{Modes: []string{ifm}, Syntax: "description <text:line>", Kind: cli.Config, Run: os9Description},
+			{Modes: []string{ifm}, Syntax: "channel-member <port:if>", Kind: cli.Config, Run: os9ChannelMember(true)},
+			{Modes: []string{ifm}, Syntax: "no channel-member <port:if>", Kind: cli.Config, Run: os9ChannelMember(false)},
+			{Modes: []string{ifm}, Syntax: "port-channel-protocol lacp", Kind: cli.Config, Run: os9LACP},
+			{Modes: []string{ifm}, Syntax: "no port-channel-protocol lacp", Kind: cli.Config, Run: os9NoLACP},
+			{Modes: []string{lacp}, Syntax: "port-channel <n:1-128> mode active|passive", Kind: cli.Config, Run: os9LACPJoin},
 		},
 	}
 }
@@ -102,12 +124,31 @@ func os9Interface(c *cli.Call) error {
 		c.Enter("config-if-vl", ifc.Name, fmt.Sprint(ifc.Number))
 		return nil
 	}
+	if ifc.Type.Kind == cli.IfLAG {
+		def := c.Platform().Spec().DefaultL2
+		def.Shutdown = true // a new interface is shut down
+		if err := c.Update(func(cfg *state.Config) error {
+			cfg.EnsureLAG(ifc.Number, ifc.Name, def)
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
 	c.Enter("config-if", ifc.Name, c.Platform().ShortName(ifc.Name))
 	return nil
 }
 
 func os9NoVLAN(c *cli.Call) error {
 	ifc := c.Iface("name")
+	if ifc.Type.Kind == cli.IfLAG {
+		return c.Update(func(cfg *state.Config) error {
+			if _, ok := cfg.LAGs[ifc.Number]; !ok {
+				return cli.Fail("%% Error: Port-channel %d does not exist.", ifc.Number)
+			}
+			cfg.DeleteLAG(ifc.Number)
+			return nil
+		})
+	}
 	if ifc.Type.Kind != cli.IfVLAN {
 		return cli.Fail("%% Error: %s cannot be removed.", ifc.Name)
 	}
@@ -116,10 +157,8 @@ func os9NoVLAN(c *cli.Call) error {
 		if id == 1 {
 			return cli.Fail("%% Error: The default VLAN cannot be deleted.")
 		}
-		for _, name := range cfg.PortNames(nil) {
-			if p := cfg.Ports[name]; p.Untagged() == id || p.Tagged().Has(id) {
-				return cli.Fail("%% Error: Vlan %d has members; remove them first.", id)
-			}
+		if vlanInUse(cfg, id) {
+			return cli.Fail("%% Error: Vlan %d has members; remove them first.", id)
 		}
 		delete(cfg.VLANs, id)
 		return nil
@@ -146,30 +185,36 @@ func os9Member(add bool) func(c *cli.Call) error {
 		fmt.Sscanf(strings.TrimPrefix(target, "vlan"), "%d", &id)
 		port, untagged := c.Iface("port").Name, c.Has("untagged")
 		return c.Update(func(cfg *state.Config) error {
-			p := cfg.Ports[port]
-			u, tagged := sonicMembers(&p)
-			switch {
-			case add && untagged:
-				if u != 1 && u != id {
-					return cli.Fail("%% Error: %s is untagged in Vlan %d.", port, u)
-				}
-				u = id
-			case add:
-				tagged.Add(id)
-			case untagged:
-				if u != id {
-					return cli.Fail("%% Error: %s is not an untagged member of Vlan %d.", port, id)
-				}
-				u = 1
-			default:
-				if !tagged.Has(id) {
-					return cli.Fail("%% Error: %s is not a tagged member of Vlan %d.", port, id)
-				}
-				tagged.Remove(id)
+			if p, ok := cfg.Ports[port]; ok && p.LAG != 0 && add {
+				return cli.Fail("%% Error: %s is a member of %s.", port, cfg.LAGs[p.LAG].Name)
 			}
-			sonicSet(&p, u, tagged)
-			cfg.Ports[port] = p
-			return nil
+			if _, ok := cfg.Interface(port); !ok {
+				return cli.Fail("%% Error: %s does not exist.", port)
+			}
+			return cfg.EditInterface(port, func(p *state.L2) error {
+				u, tagged := sonicMembers(p)
+				switch {
+				case add && untagged:
+					if u != 1 && u != id {
+						return cli.Fail("%% Error: %s is untagged in Vlan %d.", port, u)
+					}
+					u = id
+				case add:
+					tagged.Add(id)
+				case untagged:
+					if u != id {
+						return cli.Fail("%% Error: %s is not an untagged member of Vlan %d.", port, id)
+					}
+					u = 1
+				default:
+					if !tagged.Has(id) {
+						return cli.Fail("%% Error: %s is not a tagged member of Vlan %d.", port, id)
+					}
+					tagged.Remove(id)
+				}
+				sonicSet(p, u, tagged)
+				return nil
+			})
 		})
 	}
 }
@@ -178,28 +223,171 @@ func os9Shut(shut bool) func(c *cli.Call) error {
 	return func(c *cli.Call) error {
 		_, target := c.Mode()
 		return c.Update(func(cfg *state.Config) error {
-			p := cfg.Ports[target]
-			p.Shutdown = shut
-			cfg.Ports[target] = p
-			return nil
+			return cfg.EditInterface(target, func(l *state.L2) error {
+				l.Shutdown = shut
+				return nil
+			})
 		})
 	}
 }
 
-// os9Running prints the VLAN interfaces with their members, then each
-// port's admin state.
+func os9Description(c *cli.Call) error {
+	_, target := c.Mode()
+	return c.Update(func(cfg *state.Config) error {
+		return cfg.EditInterface(target, func(l *state.L2) error {
+			l.Description = c.Str("text")
+			return nil
+		})
+	})
+}
+
+// os9NoSwitchport takes an interface out of layer-2 mode, which FTOS
+// refuses while it is a VLAN member. Approximation: the mode itself is not
+// kept (every port counts as a switchport).
+func os9NoSwitchport(c *cli.Call) error {
+	_, target := c.Mode()
+	var err error
+	c.View(func(cfg *state.Config) {
+		if l, ok := cfg.Interface(target); ok && (l.Untagged() != 1 || !l.Tagged().IsEmpty()) {
+			err = cli.Fail("%% Error: %s is a member of a VLAN: remove it from its VLANs first.", target)
+		}
+	})
+	return err
+}
+
+// os9Joinable refuses a port that cannot become a member: one in another
+// port-channel or in a VLAN.
+func os9Joinable(cfg *state.Config, port string, n int) error {
+	p, ok := cfg.Ports[port]
+	switch {
+	case !ok:
+		return cli.Fail("%% Error: %s is not a physical port.", port)
+	case p.LAG != 0 && p.LAG != n:
+		return cli.Fail("%% Error: %s is already a member of %s.", port, cfg.LAGs[p.LAG].Name)
+	case p.LAG == 0 && (p.Untagged() != 1 || !p.Tagged().IsEmpty()):
+		return cli.Fail("%% Error: Port is in Layer-2 mode %s: remove it from its VLANs first.", port)
+	}
+	return nil
+}
+
+// os9ChannelMember adds or removes a static member of the port-channel
+// whose mode the call is in.
+func os9ChannelMember(add bool) func(c *cli.Call) error {
+	return func(c *cli.Call) error {
+		_, target := c.Mode()
+		port := c.Iface("port").Name
+		return c.Update(func(cfg *state.Config) error {
+			lag, ok := cfg.LAGByName(target)
+			if !ok {
+				return cli.Fail("%% Error: channel-member is valid on a Port-channel only.")
+			}
+			if !add {
+				if p := cfg.Ports[port]; p.LAG != lag.Number || p.ChannelMode != state.ChannelOn {
+					return cli.Fail("%% Error: %s is not a channel-member of %s.", port, target)
+				}
+				cfg.LeaveLAG(port)
+				return nil
+			}
+			if err := os9Joinable(cfg, port, lag.Number); err != nil {
+				return err
+			}
+			if p := cfg.Ports[port]; p.LAG == lag.Number && p.ChannelMode != state.ChannelOn {
+				return cli.Fail("%% Error: %s is an LACP member of %s.", port, target)
+			}
+			return cfg.JoinLAG(port, lag.Number, state.ChannelOn)
+		})
+	}
+}
+
+// os9LACP enters the port's LACP mode.
+func os9LACP(c *cli.Call) error {
+	_, target := c.Mode()
+	if !c.HasPort(target) {
+		return cli.Fail("%% Error: port-channel-protocol is valid on a physical port only.")
+	}
+	c.Enter("config-if-lacp", target, c.Platform().ShortName(target))
+	return nil
+}
+
+// os9NoLACP takes the port out of the port-channel it joined by LACP.
+func os9NoLACP(c *cli.Call) error {
+	_, target := c.Mode()
+	return c.Update(func(cfg *state.Config) error {
+		if p := cfg.Ports[target]; p.LAG != 0 && p.ChannelMode != state.ChannelOn {
+			cfg.LeaveLAG(target)
+		}
+		return nil
+	})
+}
+
+func os9LACPJoin(c *cli.Call) error {
+	_, target := c.Mode()
+	n := c.Int("n")
+	m := state.ChannelActive
+	if c.Has("passive") {
+		m = state.ChannelPassive
+	}
+	return c.Update(func(cfg *state.Config) error {
+		if _, ok := cfg.LAGs[n]; !ok {
+			return cli.Fail("%% Error: Port-channel %d does not exist.", n)
+		}
+		if err := os9Joinable(cfg, target, n); err != nil {
+			return err
+		}
+		if p := cfg.Ports[target]; p.LAG == n && p.ChannelMode == state.ChannelOn {
+			return cli.Fail("%% Error: %s is a channel-member of Port-channel %d.", target, n)
+		}
+		return cfg.JoinLAG(target, n, m)
+	})
+}
+
+// os9Running prints the ports (with their LACP membership), the
+// port-channels (with their static members), then the VLAN interfaces
+// with their members.
 func os9Running(c *cli.Call) error {
 	var b strings.Builder
 	c.View(func(cfg *state.Config) {
 		fmt.Fprintf(&b, "Current Configuration ...\n! Version 9.14(2.10)\n!\nhostname %s\n!\n", c.Host())
-		ports := cfg.PortNames(c.Platform().Compare)
-		for _, name := range ports {
-			fmt.Fprintf(&b, "interface %s\n no ip address\n switchport\n", name)
-			if cfg.Ports[name].Shutdown {
+		shut := func(l state.L2) {
+			if l.Shutdown {
 				b.WriteString(" shutdown\n!\n")
 			} else {
 				b.WriteString(" no shutdown\n!\n")
 			}
+		}
+		ports := cfg.PortNames(c.Platform().Compare)
+		for _, name := range ports {
+			p := cfg.Ports[name]
+			fmt.Fprintf(&b, "interface %s\n no ip address\n", name)
+			if p.LAG != 0 && p.ChannelMode != state.ChannelOn {
+				fmt.Fprintf(&b, "!\n port-channel-protocol LACP\n  port-channel %d mode %s\n", p.LAG, p.ChannelMode)
+			} else if p.LAG == 0 {
+				b.WriteString(" switchport\n")
+			}
+			shut(p.L2)
+		}
+		var ifs []string // members of VLANs: ports, then port-channels
+		ifs = append(ifs, ports...)
+		for _, n := range cfg.LAGNumbers() {
+			lag := cfg.LAGs[n]
+			ifs = append(ifs, lag.Name)
+			fmt.Fprintf(&b, "interface Port-channel %d\n", n)
+			if lag.Description != "" {
+				fmt.Fprintf(&b, " description %s\n", lag.Description)
+			}
+			b.WriteString(" no ip address\n switchport\n")
+			for _, m := range lag.Members {
+				if cfg.Ports[m].ChannelMode == state.ChannelOn {
+					fmt.Fprintf(&b, " channel-member %s\n", m)
+				}
+			}
+			shut(lag.L2)
+		}
+		spell := func(name string) string {
+			if l, ok := cfg.LAGByName(name); ok {
+				return fmt.Sprintf("Port-channel %d", l.Number)
+			}
+			return name
 		}
 		for _, id := range cfg.VLANIDs() {
 			fmt.Fprintf(&b, "interface Vlan %d\n", id)
@@ -207,17 +395,17 @@ func os9Running(c *cli.Call) error {
 				fmt.Fprintf(&b, " description %s\n", n)
 			}
 			b.WriteString(" no ip address\n")
-			for _, name := range ports {
-				p := cfg.Ports[name]
-				u, tagged := sonicMembers(&p)
+			for _, name := range ifs {
+				l, _ := cfg.Interface(name)
+				u, tagged := sonicMembers(&l)
 				if tagged.Has(id) && u != id {
-					fmt.Fprintf(&b, " tagged %s\n", name)
+					fmt.Fprintf(&b, " tagged %s\n", spell(name))
 				}
 			}
-			for _, name := range ports {
-				p := cfg.Ports[name]
-				if u, _ := sonicMembers(&p); u == id && id != 1 {
-					fmt.Fprintf(&b, " untagged %s\n", name)
+			for _, name := range ifs {
+				l, _ := cfg.Interface(name)
+				if u, _ := sonicMembers(&l); u == id && id != 1 {
+					fmt.Fprintf(&b, " untagged %s\n", spell(name))
 				}
 			}
 			b.WriteString(" no shutdown\n!\n")

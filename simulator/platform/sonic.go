@@ -25,7 +25,21 @@ import (
 // until added, is untagged in at most one VLAN and tagged in any number; a
 // VLAN must exist before members join and cannot be deleted while it has
 // members; "show runningconfiguration all" prints the configuration
-// database (VLAN, VLAN_MEMBER and PORT tables) as JSON.
+// database (VLAN, VLAN_MEMBER, PORT, PORTCHANNEL and PORTCHANNEL_MEMBER
+// tables) as JSON.
+//
+// Port-channels ("config portchannel add [--static true] PortChannelN",
+// "config portchannel member add|del PortChannelN PORT", "config
+// portchannel del PortChannelN"): LACP unless created static; a port with
+// VLAN memberships cannot join one, a member cannot join a VLAN, and a
+// port-channel with members or VLAN memberships cannot be deleted; the
+// port-channel itself joins VLANs like a port. "config interface
+// description NAME TEXT" writes a port-channel's description (the shell's
+// single and double quotes are removed). Approximations: the "static" field
+// of the PORTCHANNEL table is "true" for a static one, and a description is
+// its "description" field (our reading of the configuration database, not
+// checked against a device); only unpadded names (PortChannel5, not
+// PortChannel0005) are accepted.
 //
 // Error texts: "Error: ..." lines in the style of SONiC's click commands;
 // the exact wording is an approximation. The lock text stands for a
@@ -57,6 +71,7 @@ func sonicSpec() cli.Spec {
 		},
 		IfTypes: []cli.IfType{
 			{Name: "Ethernet", Short: "Ethernet", Kind: cli.IfPort, Number: `\d+`},
+			{Name: "PortChannel", Short: "PortChannel", Kind: cli.IfLAG, Number: `\d{1,4}`, Min: 0, Max: 9999},
 		},
 		DefaultPorts:    sonicPorts(48),
 		DefaultVLANName: "",
@@ -73,6 +88,10 @@ func sonicSpec() cli.Spec {
 			cfg("config vlan member add [-u] <vlan> <name:if>", sonicMemberAdd),
 			cfg("config vlan member del <vlan> <name:if>", sonicMemberDel),
 			cfg("config interface startup|shutdown <name:if>", sonicAdmin),
+			cfg("config interface description <name:if> <text:line>", sonicDescription),
+			cfg("config portchannel add [--static true|false] <name:if>", sonicLAGAdd),
+			cfg("config portchannel del <name:if>", sonicLAGDel),
+			cfg("config portchannel member add|del <name:if> <port:if>", sonicLAGMember),
 			{Modes: []string{sh}, Syntax: "sudo config save -y", Kind: cli.Save, Run: sudo(func(c *cli.Call) error {
 				if err := c.Save(); err != nil {
 					return err
@@ -126,29 +145,45 @@ func sonicVLANDel(c *cli.Call) error {
 		if _, ok := cfg.VLANs[id]; !ok {
 			return cli.Fail("Error: Vlan%d does not exist", id)
 		}
-		for _, name := range cfg.PortNames(nil) {
-			if p := cfg.Ports[name]; p.Untagged() == id || p.Tagged().Has(id) {
-				return cli.Fail("Error: Vlan%d can not be removed. First remove all members assigned to this Vlan.", id)
-			}
+		if vlanInUse(cfg, id) {
+			return cli.Fail("Error: Vlan%d can not be removed. First remove all members assigned to this Vlan.", id)
 		}
 		delete(cfg.VLANs, id)
 		return nil
 	})
 }
 
-// sonicPort applies fn to the call's port, after checking the VLAN exists.
-func sonicPort(c *cli.Call, fn func(p *state.Port, id int) error) error {
+// vlanInUse reports whether a port or port-channel is a member of VLAN id
+// (VLAN 1 means none here).
+func vlanInUse(cfg *state.Config, id int) bool {
+	for _, p := range cfg.Ports {
+		if p.Untagged() == id || p.Tagged().Has(id) {
+			return true
+		}
+	}
+	for _, l := range cfg.LAGs {
+		if l.Untagged() == id || l.Tagged().Has(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// sonicPort applies fn to the call's port or port-channel, after checking
+// the VLAN exists and the port is in no port-channel.
+func sonicPort(c *cli.Call, fn func(l *state.L2, id int) error) error {
 	id, name := c.Int("vlan"), c.Iface("name").Name
 	return c.Update(func(cfg *state.Config) error {
 		if _, ok := cfg.VLANs[id]; !ok {
 			return cli.Fail("Error: Vlan%d does not exist", id)
 		}
-		p := cfg.Ports[name]
-		if err := fn(&p, id); err != nil {
-			return err
+		if p, ok := cfg.Ports[name]; ok && p.LAG != 0 {
+			return cli.Fail("Error: %s is part of portchannel %s", name, cfg.LAGs[p.LAG].Name)
 		}
-		cfg.Ports[name] = p
-		return nil
+		if _, ok := cfg.Interface(name); !ok {
+			return cli.Fail("Error: %s does not exist", name)
+		}
+		return cfg.EditInterface(name, func(l *state.L2) error { return fn(l, id) })
 	})
 }
 
@@ -156,7 +191,7 @@ func sonicPort(c *cli.Call, fn func(p *state.Port, id int) error) error {
 // it; any tagged → trunk with the untagged one as native (1 = none).
 func sonicMemberAdd(c *cli.Call) error {
 	untagged := c.Has("-u")
-	return sonicPort(c, func(p *state.Port, id int) error {
+	return sonicPort(c, func(p *state.L2, id int) error {
 		u, tagged := sonicMembers(p)
 		if tagged.Has(id) || u == id {
 			return cli.Fail("Error: %s is already a member of Vlan%d", c.Iface("name").Name, id)
@@ -175,7 +210,7 @@ func sonicMemberAdd(c *cli.Call) error {
 }
 
 func sonicMemberDel(c *cli.Call) error {
-	return sonicPort(c, func(p *state.Port, id int) error {
+	return sonicPort(c, func(p *state.L2, id int) error {
 		u, tagged := sonicMembers(p)
 		switch {
 		case u == id:
@@ -191,14 +226,14 @@ func sonicMemberDel(c *cli.Call) error {
 }
 
 // sonicMembers returns a port's untagged VLAN (1 for none) and tagged set.
-func sonicMembers(p *state.Port) (int, state.VLANSet) {
+func sonicMembers(p *state.L2) (int, state.VLANSet) {
 	if p.Mode == state.Trunk {
 		return p.NativeVLAN, p.Tagged()
 	}
 	return p.AccessVLAN, state.VLANSet{}
 }
 
-func sonicSet(p *state.Port, untagged int, tagged state.VLANSet) {
+func sonicSet(p *state.L2, untagged int, tagged state.VLANSet) {
 	if tagged.IsEmpty() {
 		p.Mode, p.AccessVLAN, p.NativeVLAN, p.Allowed = state.Access, untagged, 1, state.VLANSet{}
 		return
@@ -212,16 +247,145 @@ func sonicSet(p *state.Port, untagged int, tagged state.VLANSet) {
 func sonicAdmin(c *cli.Call) error {
 	name := c.Iface("name").Name
 	return c.Update(func(cfg *state.Config) error {
-		p := cfg.Ports[name]
-		p.Shutdown = c.Has("shutdown")
-		cfg.Ports[name] = p
+		if err := cfg.EditInterface(name, func(l *state.L2) error {
+			l.Shutdown = c.Has("shutdown")
+			return nil
+		}); err != nil {
+			return cli.Fail("Error: %s does not exist", name)
+		}
 		return nil
 	})
 }
 
-// sonicShow prints the VLAN, VLAN_MEMBER and PORT tables as JSON.
+func sonicDescription(c *cli.Call) error {
+	name, text := c.Iface("name").Name, shellWord(c.Str("text"))
+	return c.Update(func(cfg *state.Config) error {
+		if err := cfg.EditInterface(name, func(l *state.L2) error {
+			l.Description = text
+			return nil
+		}); err != nil {
+			return cli.Fail("Error: %s does not exist", name)
+		}
+		return nil
+	})
+}
+
+// shellWord removes a shell's quoting from s: single quotes keep
+// everything, double quotes and bare text honour backslashes.
+func shellWord(s string) string {
+	var b strings.Builder
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case quote == '\'' && ch == '\'':
+			quote = 0
+		case quote == '\'':
+			b.WriteByte(ch)
+		case ch == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+		case ch == '"':
+			quote ^= '"'
+		case ch == '\'' && quote == 0:
+			quote = '\''
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
+}
+
+func sonicLAGAdd(c *cli.Call) error {
+	ifc := c.Iface("name")
+	if ifc.Type.Kind != cli.IfLAG {
+		return cli.Fail("Error: %s is not a valid portchannel name: use PortChannel followed by a number", ifc.Name)
+	}
+	def := c.Platform().Spec().DefaultL2
+	return c.Update(func(cfg *state.Config) error {
+		if _, ok := cfg.LAGs[ifc.Number]; ok {
+			return cli.Fail("Error: %s already exists!", ifc.Name)
+		}
+		lag := cfg.EnsureLAG(ifc.Number, ifc.Name, def)
+		lag.Mode = state.LACP
+		if c.Has("true") {
+			lag.Mode = state.Static
+		}
+		cfg.LAGs[ifc.Number] = lag
+		return nil
+	})
+}
+
+func sonicLAGDel(c *cli.Call) error {
+	ifc := c.Iface("name")
+	return c.Update(func(cfg *state.Config) error {
+		lag, ok := cfg.LAGs[ifc.Number]
+		switch {
+		case ifc.Type.Kind != cli.IfLAG || !ok:
+			return cli.Fail("Error: %s is not present.", ifc.Name)
+		case len(lag.Members) > 0:
+			return cli.Fail("Error: %s has members %s: remove them before deleting it", ifc.Name, strings.Join(lag.Members, ", "))
+		case lag.Untagged() != 1 || !lag.Tagged().IsEmpty():
+			return cli.Fail("Error: %s is a VLAN member: remove it from its VLANs before deleting it", ifc.Name)
+		}
+		cfg.DeleteLAG(ifc.Number)
+		return nil
+	})
+}
+
+func sonicLAGMember(c *cli.Call) error {
+	ifc, port := c.Iface("name"), c.Iface("port").Name
+	add := c.Has("add")
+	return c.Update(func(cfg *state.Config) error {
+		lag, ok := cfg.LAGs[ifc.Number]
+		if ifc.Type.Kind != cli.IfLAG || !ok {
+			return cli.Fail("Error: %s is not present.", ifc.Name)
+		}
+		p, ok := cfg.Ports[port]
+		switch {
+		case !ok:
+			return cli.Fail("Error: %s is not a port", port)
+		case !add && p.LAG != ifc.Number:
+			return cli.Fail("Error: %s is not a member of portchannel %s", port, ifc.Name)
+		case !add:
+			cfg.LeaveLAG(port)
+			return nil
+		case p.LAG == ifc.Number:
+			return cli.Fail("Error: %s is already a member of %s", port, ifc.Name)
+		case p.LAG != 0:
+			return cli.Fail("Error: %s is already a member of %s", port, cfg.LAGs[p.LAG].Name)
+		case p.Untagged() != 1 || !p.Tagged().IsEmpty():
+			return cli.Fail("Error: %s has VLAN memberships: remove them before adding it to a portchannel", port)
+		}
+		m := state.ChannelActive
+		if lag.Mode == state.Static {
+			m = state.ChannelOn
+		}
+		return cfg.JoinLAG(port, ifc.Number, m)
+	})
+}
+
+// sonicShow prints the VLAN, VLAN_MEMBER, PORT, PORTCHANNEL and
+// PORTCHANNEL_MEMBER tables as JSON.
 func sonicShow(c *cli.Call) error {
-	db := map[string]map[string]map[string]string{"VLAN": {}, "VLAN_MEMBER": {}, "PORT": {}}
+	db := map[string]map[string]map[string]string{"VLAN": {}, "VLAN_MEMBER": {}, "PORT": {}, "PORTCHANNEL": {}, "PORTCHANNEL_MEMBER": {}}
+	members := func(name string, l state.L2) {
+		u, tagged := sonicMembers(&l)
+		if u != 1 {
+			db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", u, name)] = map[string]string{"tagging_mode": "untagged"}
+		}
+		for _, id := range tagged.IDs() {
+			if id != u {
+				db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", id, name)] = map[string]string{"tagging_mode": "tagged"}
+			}
+		}
+	}
+	admin := func(l state.L2) string {
+		if l.Shutdown {
+			return "down"
+		}
+		return "up"
+	}
 	c.View(func(cfg *state.Config) {
 		for _, id := range cfg.VLANIDs() {
 			if id != 1 {
@@ -230,20 +394,23 @@ func sonicShow(c *cli.Call) error {
 		}
 		for _, name := range cfg.PortNames(nil) {
 			p := cfg.Ports[name]
-			admin := "up"
-			if p.Shutdown {
-				admin = "down"
+			db["PORT"][name] = map[string]string{"admin_status": admin(p.L2), "alias": strings.Replace(name, "Ethernet", "etp", 1)}
+			members(name, p.L2)
+		}
+		for _, n := range cfg.LAGNumbers() {
+			lag := cfg.LAGs[n]
+			e := map[string]string{"admin_status": admin(lag.L2), "mtu": "9100", "min_links": "1"}
+			if lag.Description != "" {
+				e["description"] = lag.Description
 			}
-			db["PORT"][name] = map[string]string{"admin_status": admin, "alias": strings.Replace(name, "Ethernet", "etp", 1)}
-			u, tagged := sonicMembers(&p)
-			if u != 1 {
-				db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", u, name)] = map[string]string{"tagging_mode": "untagged"}
+			if lag.Mode == state.Static {
+				e["static"] = "true"
 			}
-			for _, id := range tagged.IDs() {
-				if id != u {
-					db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", id, name)] = map[string]string{"tagging_mode": "tagged"}
-				}
+			db["PORTCHANNEL"][lag.Name] = e
+			for _, m := range lag.Members {
+				db["PORTCHANNEL_MEMBER"][lag.Name+"|"+m] = map[string]string{}
 			}
+			members(lag.Name, lag.L2)
 		}
 	})
 	b, err := json.MarshalIndent(db, "", "    ")
