@@ -16,12 +16,17 @@
 // description. A port-channel joins VLANs like a port; its members carry
 // none of their own.
 //
+// A VXLAN network maps the VLAN to its VNI on the switch's VXLAN tunnel
+// ("config vxlan map add VTEP VLAN VNI"); the tunnel (VTEP) itself and EVPN
+// are the operator's, made once per switch.
+//
 // Device options: none.
 package main
 
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,6 +47,7 @@ var sonic = &cli.Members{
 			"read_port of a LAG member reports the port-channel's VLANs and names it (lag); set_port on a member is a conflict",
 			"reset_port with no idle VLAN removes every membership and shuts the port down",
 			"save runs sudo config save -y",
+			"VXLAN maps VLAN to VNI on the switch's one VXLAN tunnel (config vxlan map add), which the operator creates",
 		},
 	},
 	Platform: cli.Platform{
@@ -72,6 +78,8 @@ var sonic = &cli.Members{
 	LAGDelete:   []string{"sudo config portchannel del {lag}"},
 	LAGDescribe: []string{"sudo config interface description {lag} {text}"},
 	Quote:       shellQuote,
+	MapVNI:      []string{"sudo config vxlan map add {vtep} {vlan} {vni}"},
+	UnmapVNI:    []string{"sudo config vxlan map del {vtep} {vlan} {vni}"},
 }
 
 const (
@@ -88,10 +96,11 @@ func init() { sdk.Handle(sonic.Driver()) }
 
 func main() {}
 
-// parse reads the VLAN, VLAN_MEMBER, PORT, PORTCHANNEL and
-// PORTCHANNEL_MEMBER tables of the configuration database, printed as JSON.
+// parse reads the VLAN, VLAN_MEMBER, PORT, PORTCHANNEL,
+// PORTCHANNEL_MEMBER, VXLAN_TUNNEL and VXLAN_TUNNEL_MAP tables of the
+// configuration database, printed as JSON.
 func parse(out string) (cli.MemberState, error) {
-	st := cli.MemberState{VLANs: map[int]bool{}, Ports: map[string]*cli.Membership{}, LAGs: map[int]*cli.MemberLAG{}}
+	st := cli.MemberState{VLANs: map[int]bool{}, Ports: map[string]*cli.Membership{}, LAGs: map[int]*cli.MemberLAG{}, VNIs: map[int]int{}}
 	var db map[string]map[string]map[string]string
 	start := strings.Index(out, "{")
 	if start < 0 {
@@ -127,6 +136,17 @@ func parse(out string) (cli.MemberState, error) {
 				l.Members = append(l.Members, port)
 				slices.Sort(l.Members)
 			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(db["VXLAN_TUNNEL"])) {
+		st.VTEP = name // SONiC has one VXLAN tunnel (VTEP) per switch
+		break
+	}
+	for _, v := range db["VXLAN_TUNNEL_MAP"] {
+		vlan, err1 := strconv.Atoi(strings.TrimPrefix(v["vlan"], "Vlan"))
+		vni, err2 := strconv.Atoi(v["vni"])
+		if err1 == nil && err2 == nil {
+			st.VNIs[vlan] = vni
 		}
 	}
 	for key, v := range db["VLAN_MEMBER"] {

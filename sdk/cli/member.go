@@ -45,6 +45,11 @@ type Members struct {
 	LAGStartsDown bool
 	// Quote makes the LAG's name one argument ({text}); nil leaves it as is.
 	Quote func(string) string
+
+	// MapVNI and UnmapVNI map and unmap VLAN {vlan} to VXLAN {vni} on the
+	// device's tunnel {vtep} (MemberState.VTEP, which the operator makes);
+	// without MapVNI the driver supports VLAN networks only.
+	MapVNI, UnmapVNI []string
 }
 
 // MemberState is what a Members driver reads from the device.
@@ -53,6 +58,8 @@ type MemberState struct {
 	// Ports are the ports and port-channels by the name commands use.
 	Ports map[string]*Membership
 	LAGs  map[int]*MemberLAG // port-channels by number
+	VNIs  map[int]int        // VLAN → the VXLAN VNI it is mapped to
+	VTEP  string             // the VXLAN tunnel VNIs are mapped on; "" when there is none
 }
 
 // MemberLAG is one port-channel; its VLANs are in MemberState.Ports under
@@ -91,6 +98,9 @@ func (m *Members) Driver() *sdk.Driver {
 	if len(m.LAGCreate) > 0 {
 		drv.LAGSet, drv.LAGDelete = d.lagSet, d.lagDelete
 	}
+	if len(m.MapVNI) > 0 {
+		drv.Info.NetworkTypes = []string{sdk.NetworkVLAN, sdk.NetworkVXLAN}
+	}
 	if len(m.Platform.Save) > 0 {
 		drv.Save = func(h sdk.Host, _ sdk.SaveRequest) (sdk.Result, error) {
 			s, err := c.Open(h)
@@ -121,7 +131,7 @@ func (d *memberDriver) open(h sdk.Host) (*Session, MemberState, error) {
 	return nil, MemberState{}, err
 }
 
-// readNetworks reads the device's VLANs (these OSes map no VNIs).
+// readNetworks reads the device's VLANs and their VNI maps.
 func (d *memberDriver) readNetworks(h sdk.Host, _ sdk.ReadNetworksRequest) (sdk.NetworkList, error) {
 	s, st, err := d.open(h)
 	if err != nil {
@@ -131,7 +141,7 @@ func (d *memberDriver) readNetworks(h sdk.Host, _ sdk.ReadNetworksRequest) (sdk.
 	list := sdk.NetworkList{Networks: []sdk.Network{}}
 	for _, v := range slices.Sorted(maps.Keys(st.VLANs)) {
 		if st.VLANs[v] {
-			list.Networks = append(list.Networks, sdk.Network{VLAN: v})
+			list.Networks = append(list.Networks, sdk.Network{VLAN: v, VNI: st.VNIs[v]})
 		}
 	}
 	return list, nil
@@ -291,7 +301,8 @@ func (d *memberDriver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Resu
 }
 
 func (d *memberDriver) network(h sdk.Host, r sdk.NetworkRequest, add bool) (sdk.Result, error) {
-	if r.Network.VNI != 0 {
+	vni := r.Network.VNI
+	if vni != 0 && len(d.m.MapVNI) == 0 {
 		return sdk.Result{}, sdk.Unsupported("driver %s does not map VXLAN VNIs", d.m.Info.Name)
 	}
 	s, st, err := d.open(h)
@@ -300,11 +311,40 @@ func (d *memberDriver) network(h sdk.Host, r sdk.NetworkRequest, add bool) (sdk.
 	}
 	defer s.Close()
 	v := r.Network.VLAN
-	if add == st.VLANs[v] {
-		return sdk.Result{}, nil
+	vniLines := func(tmpl []string, n int) []string {
+		out := d.lines(tmpl, v, "")
+		for i, l := range out {
+			out[i] = strings.ReplaceAll(strings.ReplaceAll(l, "{vni}", strconv.Itoa(n)), "{vtep}", st.VTEP)
+		}
+		return out
 	}
 	if add {
-		return d.apply(s, d.lines(d.m.CreateVLAN, v, ""), r.DryRun)
+		var lines []string
+		if !st.VLANs[v] {
+			lines = d.lines(d.m.CreateVLAN, v, "")
+		}
+		if vni != 0 && st.VNIs[v] != vni {
+			if old := st.VNIs[v]; old != 0 {
+				return sdk.Result{}, sdk.Conflict("VLAN %d is already mapped to VNI %d: delete that network first", v, old)
+			}
+			for other, n := range st.VNIs {
+				if n == vni {
+					return sdk.Result{}, sdk.Conflict("VNI %d is already mapped to VLAN %d: delete that network first", vni, other)
+				}
+			}
+			if st.VTEP == "" {
+				return sdk.Result{}, sdk.Conflict("the device has no VXLAN tunnel (VTEP) to map VNI %d on: create one first (the operator's, once per switch)", vni)
+			}
+			lines = append(lines, vniLines(d.m.MapVNI, vni)...)
+		}
+		return d.apply(s, lines, r.DryRun)
+	}
+	var unmap []string
+	if n := st.VNIs[v]; n != 0 && len(d.m.UnmapVNI) > 0 {
+		unmap = vniLines(d.m.UnmapVNI, n)
+	}
+	if !st.VLANs[v] {
+		return d.apply(s, unmap, r.DryRun)
 	}
 	var users, lines []string
 	for port, m := range st.Ports {
@@ -323,7 +363,7 @@ func (d *memberDriver) network(h sdk.Host, r sdk.NetworkRequest, add bool) (sdk.
 			lines = append(lines, d.lines(d.m.DelTagged, v, port)...)
 		}
 	}
-	return d.apply(s, append(lines, d.lines(d.m.DeleteVLAN, v, "")...), r.DryRun)
+	return d.apply(s, append(append(unmap, lines...), d.lines(d.m.DeleteVLAN, v, "")...), r.DryRun)
 }
 
 // lagOf returns the port-channel port is a member of, or nil.

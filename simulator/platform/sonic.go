@@ -92,6 +92,7 @@ func sonicSpec() cli.Spec {
 			cfg("config portchannel add [--static true|false] <name:if>", sonicLAGAdd),
 			cfg("config portchannel del <name:if>", sonicLAGDel),
 			cfg("config portchannel member add|del <name:if> <port:if>", sonicLAGMember),
+			cfg("config vxlan map add|del <vtep:word> <vlan> <vni:1-16777214>", sonicVxlanMap),
 			{Modes: []string{sh}, Syntax: "sudo config save -y", Kind: cli.Save, Run: sudo(func(c *cli.Call) error {
 				if err := c.Save(); err != nil {
 					return err
@@ -147,6 +148,9 @@ func sonicVLANDel(c *cli.Call) error {
 		}
 		if vlanInUse(cfg, id) {
 			return cli.Fail("Error: Vlan%d can not be removed. First remove all members assigned to this Vlan.", id)
+		}
+		if vni := cfg.VNIs[id]; vni != 0 {
+			return cli.Fail("Error: Vlan%d is mapped to VNI %d: remove the VXLAN map first", id, vni)
 		}
 		delete(cfg.VLANs, id)
 		return nil
@@ -365,10 +369,44 @@ func sonicLAGMember(c *cli.Call) error {
 	})
 }
 
-// sonicShow prints the VLAN, VLAN_MEMBER, PORT, PORTCHANNEL and
-// PORTCHANNEL_MEMBER tables as JSON.
+// sonicVTEP is the VXLAN tunnel every simulated SONiC switch has, as an
+// operator would have made it with "config vxlan add vtep 10.255.0.1":
+// Mercury maps VLANs to VNIs on it and never creates or removes it.
+const sonicVTEP = "vtep"
+
+// sonicVxlanMap handles "config vxlan map add|del VTEP VLAN VNI": the
+// tunnel must exist, the VLAN too (for add), and a VNI maps one VLAN.
+func sonicVxlanMap(c *cli.Call) error {
+	if vtep := c.Str("vtep"); vtep != sonicVTEP {
+		return cli.Fail("Error: VTEP %s not configured", vtep)
+	}
+	vlan, vni := c.Int("vlan"), c.Int("vni")
+	return c.Update(func(cfg *state.Config) error {
+		if c.Has("del") {
+			if cfg.VNIs[vlan] != vni {
+				return cli.Fail("Error: map_%d_Vlan%d does not exist", vni, vlan)
+			}
+			delete(cfg.VNIs, vlan)
+			return nil
+		}
+		if _, ok := cfg.VLANs[vlan]; !ok {
+			return cli.Fail("Error: Vlan%d not configured", vlan)
+		}
+		for v, n := range cfg.VNIs {
+			if n == vni && v != vlan || v == vlan && n != vni {
+				return cli.Fail("Error: VLAN %d or VNI %d is already mapped", vlan, vni)
+			}
+		}
+		cfg.VNIs[vlan] = vni
+		return nil
+	})
+}
+
+// sonicShow prints the VLAN, VLAN_MEMBER, PORT, PORTCHANNEL,
+// PORTCHANNEL_MEMBER, VXLAN_TUNNEL and VXLAN_TUNNEL_MAP tables as JSON.
 func sonicShow(c *cli.Call) error {
-	db := map[string]map[string]map[string]string{"VLAN": {}, "VLAN_MEMBER": {}, "PORT": {}, "PORTCHANNEL": {}, "PORTCHANNEL_MEMBER": {}}
+	db := map[string]map[string]map[string]string{"VLAN": {}, "VLAN_MEMBER": {}, "PORT": {}, "PORTCHANNEL": {}, "PORTCHANNEL_MEMBER": {},
+		"VXLAN_TUNNEL": {sonicVTEP: {"src_ip": "10.255.0.1"}}, "VXLAN_TUNNEL_MAP": {}}
 	members := func(name string, l state.L2) {
 		u, tagged := sonicMembers(&l)
 		if u != 1 {
@@ -411,6 +449,9 @@ func sonicShow(c *cli.Call) error {
 				db["PORTCHANNEL_MEMBER"][lag.Name+"|"+m] = map[string]string{}
 			}
 			members(lag.Name, lag.L2)
+		}
+		for v, n := range cfg.VNIs {
+			db["VXLAN_TUNNEL_MAP"][fmt.Sprintf("%s|map_%d_Vlan%d", sonicVTEP, n, v)] = map[string]string{"vlan": fmt.Sprintf("Vlan%d", v), "vni": fmt.Sprint(n)}
 		}
 	})
 	b, err := json.MarshalIndent(db, "", "    ")
