@@ -202,3 +202,28 @@ func TestVXLANAttach(t *testing.T) {
 		t.Fatalf("Ethernet5 still carries VLAN %d after the detach: %+v", vlan, p)
 	}
 }
+
+// TestVXLANAttachRollback: when the port step fails after the VNI was
+// mapped, a VLAN the attach made is removed with its map; a VLAN that was
+// there before stays.
+func TestVXLANAttachRollback(t *testing.T) {
+	svc, dev := simService(t, "never", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	_, err := svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet99"), Network: service.Network{Type: "vxlan", SegmentationID: 10600}})
+	if fault.KindOf(err) != fault.NotFound || !strings.Contains(err.Error(), "undone: eos-1 VLAN 3000 and its VNI 10600 removed") {
+		t.Fatalf("attach to a missing port: %v, want not_found with the VNI map undone", err)
+	}
+	if run := dev.State().Running; len(run.VNIs) != 0 || run.VLANs[3000].ID != 0 {
+		t.Fatalf("after the rollback: VNIs %v, VLAN 3000 %+v; want neither", run.VNIs, run.VLANs[3000])
+	}
+	if _, err := svc.AddNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(3001)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.AttachPort(ctx, c, service.AttachRequest{Link: link("Ethernet99"), Network: service.Network{Type: "vxlan", SegmentationID: 10601, VLAN: 3001}})
+	if fault.KindOf(err) != fault.NotFound {
+		t.Fatalf("attach to a missing port on an existing VLAN: %v, want not_found", err)
+	}
+	if _, ok := dev.State().Running.VLANs[3001]; !ok {
+		t.Fatal("VLAN 3001 was there before the attach and is gone after its rollback")
+	}
+}
