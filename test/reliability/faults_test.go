@@ -1,6 +1,8 @@
 package reliability
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -11,12 +13,14 @@ import (
 
 	"github.com/openmercury/mercury/rpc"
 	"github.com/openmercury/mercury/simulator"
+	"github.com/openmercury/mercury/simulator/state"
 )
 
 // faultCase is one faulty device of TestFaultsUnderLoad: the fault it
 // has, and the error kind (the audit record's result) each call that
-// reaches it must end with. once: the fault fires on one line only, so the
-// first change fails and later ones succeed.
+// reaches it must end with ("": none, every call succeeds). once: the
+// fault fires on one line only, so the first change fails and later ones
+// succeed.
 type faultCase struct {
 	name   string
 	device string
@@ -27,6 +31,9 @@ type faultCase struct {
 	// recover is the error kind a call gets right after the fault is
 	// cleared; "" means it succeeds.
 	recover string
+	// saveFails: the change is applied to the running configuration and
+	// only the save fails.
+	saveFails bool
 }
 
 // faultDeadline is the call deadline of TestFaultsUnderLoad, short so the
@@ -41,9 +48,10 @@ const faultDeadline = 8 * time.Second
 // nothing on it (a one-shot fault: the failed call changes nothing on the
 // port and the next call succeeds); the healthy devices must serve every
 // call as in TestLoad; and once the faults are cleared, every device
-// serves again.
+// serves again. A client that hangs up mid-call does not cut the change
+// off: it completes and is recorded.
 func TestFaultsUnderLoad(t *testing.T) {
-	f := fleet{{"arista-eos", "eos", 4}, {"cisco-nxos", "nxos", 3}, {"sonic", "sonic", 1}}
+	f := fleet{{"arista-eos", "eos", 5}, {"cisco-nxos", "nxos", 4}, {"sonic", "sonic", 1}}
 	lab := newLab(t, f, fmt.Sprintf("    idle_vlan: %d\n", idleVLAN), rpc.Options{Deadline: faultDeadline})
 	cases := []faultCase{
 		{name: "connection refused", device: "eos-2", fault: simulator.Fault{Refuse: true}, kind: "unreachable"},
@@ -54,6 +62,11 @@ func TestFaultsUnderLoad(t *testing.T) {
 		{name: "configuration locked", device: "nxos-2", fault: simulator.Fault{ConfigLocked: true}, kind: "busy", reads: true},
 		{name: "configuration line refused", device: "nxos-3", fault: simulator.Fault{RejectConfigLine: 1}, kind: "device", once: true},
 		{name: "connection dropped mid-configuration", device: "sonic-1", fault: simulator.Fault{DropAtConfigLine: 2}, kind: "unreachable", once: true},
+		// A slow device is only slow: every call succeeds.
+		{name: "slow output", device: "eos-5", fault: simulator.Fault{LineDelay: 10 * time.Millisecond}},
+		// A failing save: the change is in the running configuration, the
+		// call fails saying so, and the startup configuration is untouched.
+		{name: "save fails", device: "nxos-4", fault: simulator.Fault{SaveError: true}, kind: "device", reads: true, saveFails: true},
 	}
 	healthy := []*simulator.Device{lab.device(t, "eos-1"), lab.device(t, "nxos-1")}
 	// The faults are set before Mercury first connects, so that a
@@ -83,11 +96,41 @@ func TestFaultsUnderLoad(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			probes[i] = probe(t, lab, lab.device(t, fc.device))
+			probes[i] = probe(t, lab, lab.device(t, fc.device), fc.saveFails)
 		}()
 	}
+	// A client that hangs up mid-call, on the slow device: the change is
+	// made all the same.
+	slow := lab.device(t, "eos-5")
+	gone := target{dev: slow, port: slow.Spec().Ports[3]}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		body := rpcBody("attach_port", "gone", map[string]any{"link": map[string]any{"switch_id": slow.Name(), "port_id": gone.port},
+			"network": map[string]any{"type": "vlan", "segmentation_id": 205}, "context": map[string]any{"request_id": "gone"}})
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, lab.url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			t.Errorf("the call meant to be cut off answered %s within 300 ms; the device is not slow enough for this check", resp.Status)
+		}
+	}()
 	wg.Wait()
 	w.wait(t, append(append([]call(nil), made...), flatten(probes)...), len(healthy))
+	if err := settle(4*faultDeadline, func() error {
+		if w.find("gone") == nil {
+			return fmt.Errorf("no audit record of the call whose client hung up")
+		}
+		return nil
+	}); err != nil {
+		t.Error(err)
+	} else if r := w.find("gone"); r.Result != "ok" {
+		t.Errorf("the call whose client hung up ended %s: %s", r.Result, r.Error)
+	} else if p := slow.State().Running.Ports[gone.port]; p.Untagged() != 205 {
+		t.Errorf("the call whose client hung up was acknowledged in the audit, but %s carries VLAN %d, want 205", gone.port, p.Untagged())
+	}
 	records, lost := w.stop()
 
 	// The healthy devices served every call.
@@ -120,6 +163,10 @@ func TestFaultsUnderLoad(t *testing.T) {
 				continue
 			}
 			switch {
+			case fc.kind == "":
+				if c.err != "" {
+					t.Errorf("%s (%s): %s %s failed: %s", fc.device, fc.name, c.id, c.method, c.err)
+				}
 			case c.err == "" && (!fc.once || failed == 0):
 				t.Errorf("%s (%s): %s %s succeeded; want a %s error", fc.device, fc.name, c.id, c.method, fc.kind)
 			case c.err != "":
@@ -135,17 +182,38 @@ func TestFaultsUnderLoad(t *testing.T) {
 				}
 			}
 		}
-		if failed == 0 {
+		if failed == 0 && fc.kind != "" {
 			t.Errorf("%s (%s): no call failed", fc.device, fc.name)
 		}
-		if fc.once {
+		port := d.Spec().Ports[0]
+		switch {
+		case fc.saveFails:
+			st := d.State()
+			if p := st.Running.Ports[port]; p.Untagged() != 202 {
+				t.Errorf("%s (%s): port %s runs VLAN %d, want 202 (applied, then the save failed)", fc.device, fc.name, port, p.Untagged())
+			}
+			if old := was[fc.device].(state.Snapshot); !reflect.DeepEqual(old.Startup, st.Startup) {
+				t.Errorf("%s (%s): the startup configuration changed though every save failed", fc.device, fc.name)
+			}
+			for _, c := range probes[i] {
+				if c.method == "attach_port" && !strings.Contains(c.err, "applied but saving") {
+					t.Errorf("%s (%s): %s does not say the change was applied but not saved: %s", fc.device, fc.name, c.id, c.err)
+				}
+			}
+		case fc.kind == "":
+			if p := d.State().Running.Ports[port]; p.Untagged() != 202 {
+				t.Errorf("%s (%s): port %s carries VLAN %d, want 202 (the last attach)", fc.device, fc.name, port, p.Untagged())
+			}
+		case fc.once:
 			// The failed first attach left the port as it was; the second
 			// took it to VLAN 202.
-			if p := d.State().Running.Ports[d.Spec().Ports[0]]; p.Untagged() != 202 {
-				t.Errorf("%s (%s): port %s carries VLAN %d after the fault, want 202 (the last acknowledged attach)", fc.device, fc.name, d.Spec().Ports[0], p.Untagged())
+			if p := d.State().Running.Ports[port]; p.Untagged() != 202 {
+				t.Errorf("%s (%s): port %s carries VLAN %d after the fault, want 202 (the last acknowledged attach)", fc.device, fc.name, port, p.Untagged())
 			}
-		} else if !reflect.DeepEqual(was[fc.device], d.State()) {
-			t.Errorf("%s (%s): the device's configuration changed though every call failed", fc.device, fc.name)
+		default:
+			if !reflect.DeepEqual(was[fc.device], d.State()) {
+				t.Errorf("%s (%s): the device's configuration changed though every call failed", fc.device, fc.name)
+			}
 		}
 	}
 
@@ -172,8 +240,10 @@ func TestFaultsUnderLoad(t *testing.T) {
 }
 
 // probe makes two attaches and a verify on d's first port, one after
-// the other, over HTTP.
-func probe(t *testing.T, lab *lab, d *simulator.Device) []call {
+// the other, over HTTP, and checks that a failed attach left the port as
+// it was (unless applied: the fault lets the change through and fails
+// after it).
+func probe(t *testing.T, lab *lab, d *simulator.Device, applied bool) []call {
 	cl := &httpClient{c: &http.Client{Timeout: 2 * faultDeadline}, url: lab.url}
 	defer cl.close()
 	tg := target{dev: d, port: d.Spec().Ports[0]}
@@ -183,7 +253,7 @@ func probe(t *testing.T, lab *lab, d *simulator.Device) []call {
 		c := call{id: fmt.Sprintf("probe-%s-%d", d.Name(), i), method: "attach_port", target: tg, vlan: vlan, change: true}
 		before := d.State().Running.Ports[tg.port]
 		c = do(cl, c, map[string]any{"link": link, "network": map[string]any{"type": "vlan", "segmentation_id": vlan}, "context": map[string]any{"request_id": c.id}})
-		if after := d.State().Running.Ports[tg.port]; c.err != "" && !reflect.DeepEqual(before, after) {
+		if after := d.State().Running.Ports[tg.port]; c.err != "" && !applied && !reflect.DeepEqual(before, after) {
 			t.Errorf("%s: the failed %s left port %s half-changed: %+v, was %+v", d.Name(), c.id, tg.port, after, before)
 		}
 		out = append(out, c)

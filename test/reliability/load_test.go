@@ -165,6 +165,20 @@ func watch(t *testing.T, url string) *watcher {
 	return w
 }
 
+// find returns the record of the call whose context request_id is id, or
+// nil.
+func (w *watcher) find(id string) *service.Record {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i := range w.records {
+		if c := w.records[i].Context; c != nil && c.RequestID == id {
+			r := w.records[i]
+			return &r
+		}
+	}
+	return nil
+}
+
 // stop ends the watch and returns the records in seq order.
 func (w *watcher) stop() ([]service.Record, uint64) {
 	w.conn.Close()
