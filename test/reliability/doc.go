@@ -15,9 +15,15 @@
 //     descriptors return to their level before the run. -long runs the
 //     long size (64 clients x 1000 calls) instead of the CI size (8 x 200).
 //   - TestFaultsUnderLoad gives some devices faults (refused and hung
-//     connections, rejected authentication, a locked configuration) while
-//     clients load the others, and checks each faulty device's error and
-//     that the healthy devices keep going.
+//     connections, rejected authentication, a locked configuration, a
+//     refused line, a dropped connection, slow output, a failing save)
+//     while clients load the others, and checks each faulty device's error,
+//     that a failed call changes nothing, that the healthy devices keep
+//     going, and that a client hanging up mid-call does not cut a change
+//     off.
+//   - TestShutdownUnderLoad sends SIGTERM to a real `mercury serve` under
+//     load and checks that it drains, exits 0 in bounded time and loses
+//     nothing it acknowledged.
 //
 // docs/reliability.md lists each guarantee with the test that proves it.
 //
