@@ -336,21 +336,29 @@ func do(cl rpcClient, c call, params map[string]any) call {
 	return c
 }
 
-// wait gives the watcher time to read the records of made (and the
-// warm-up's extra ones) that are still in flight.
+// wait gives the watcher time to read the records of made that are
+// still in flight: until it holds a record of every recorded call, or 15 s
+// have passed (judgeRecords then names what is missing). extra is how many
+// more records are expected (the warm-up's).
 func (w *watcher) wait(t *testing.T, made []call, extra int) {
 	t.Helper()
-	want := extra
+	want := map[string]bool{}
 	for _, c := range made {
 		if recorded(c.method) {
-			want++
+			want[c.id] = true
 		}
 	}
-	_ = settle(10*time.Second, func() error {
+	_ = settle(15*time.Second, func() error {
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		if len(w.records) < want {
-			return fmt.Errorf("%d records, want %d", len(w.records), want)
+		n := 0
+		for _, r := range w.records {
+			if r.Context != nil && want[r.Context.RequestID] {
+				n++
+			}
+		}
+		if n < len(want) || len(w.records) < len(want)+extra {
+			return fmt.Errorf("%d of %d records", n, len(want))
 		}
 		return nil
 	})
