@@ -25,7 +25,7 @@ type groupMember struct {
 // groupDevices validates a port group (the request's link included) and
 // splits it by device, in device-name order.
 func (s *Service) groupDevices(cfg *inventory.Config, rec *Record, first Link, g *PortGroup) ([]groupMember, string, error) {
-	if err := checkIdentifier("port_group.name", g.Name); err != nil {
+	if err := checkLAGName("port_group.name", g.Name); err != nil {
 		return nil, "", err
 	}
 	mode := abi.LAGLACP
@@ -34,7 +34,7 @@ func (s *Service) groupDevices(cfg *inventory.Config, rec *Record, first Link, g
 	case abi.LAGStatic:
 		mode = abi.LAGStatic
 	default:
-		return nil, "", fault.New(fault.Invalid, "port_group.mode must be lacp or static (got %q)", g.Mode)
+		return nil, "", fault.New(fault.Invalid, "port_group.mode must be lacp or static (got %s)", shown(g.Mode))
 	}
 	byDev := map[string]*groupMember{}
 	for i, l := range append([]Link{first}, g.Links...) {

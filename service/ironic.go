@@ -51,7 +51,7 @@ func modeOf(m *string) (abi.Mode, error) {
 	case abi.ModeAccess, abi.ModeTrunk, abi.ModeHybrid:
 		return abi.Mode(*m), nil
 	}
-	return "", fault.New(fault.Invalid, "mode must be one of: access, trunk, hybrid (got %q)", *m)
+	return "", fault.New(fault.Invalid, "mode must be one of: access, trunk, hybrid (got %s)", shown(*m))
 }
 
 // portConfig validates Ironic's port parameters into a desired config.
@@ -133,7 +133,7 @@ func (s *Service) UpdatePort(ctx context.Context, c Caller, r UpdatePortRequest)
 		}
 	}
 	if r.LAGName != nil && *r.LAGName != "" {
-		if err := checkIdentifier("lag_name", *r.LAGName); err != nil {
+		if err := checkLAGName("lag_name", *r.LAGName); err != nil {
 			return UpdatePortResult{}, s.refused(rec, withDevice(err, dev.Name))
 		}
 	}
@@ -262,12 +262,28 @@ func (s *Service) change(ctx context.Context, st *state, rec *Record, c call) er
 	return nil
 }
 
+// lagModeOf maps Ironic's aggregation_mode (a Linux bonding mode, or
+// Mercury's lacp / static) to the switch side's LAG mode: 802.3ad is LACP,
+// the other bonding modes a static LAG; null means LACP.
+func lagModeOf(m *string) (string, error) {
+	if m == nil {
+		return abi.LAGLACP, nil
+	}
+	switch *m {
+	case "lacp", "802.3ad":
+		return abi.LAGLACP, nil
+	case "static", "balance-rr", "active-backup", "balance-xor", "broadcast", "balance-tlb", "balance-alb":
+		return abi.LAGStatic, nil
+	}
+	return "", fault.New(fault.Invalid, "aggregation_mode must be 802.3ad or lacp (LACP), or static or a Linux bonding mode (balance-rr, active-backup, balance-xor, broadcast, balance-tlb, balance-alb) for a static LAG (got %s)", shown(*m))
+}
+
 // lagDevices resolves and checks the switches of a LAG call.
 func (s *Service) lagDevices(cfg *inventory.Config, switchIDs []string, lagName string) ([]inventory.Device, error) {
 	if len(switchIDs) == 0 {
 		return nil, fault.New(fault.Invalid, "switch_ids is empty")
 	}
-	if err := checkIdentifier("lag_name", lagName); err != nil {
+	if err := checkLAGName("lag_name", lagName); err != nil {
 		return nil, err
 	}
 	var devs []inventory.Device
@@ -314,9 +330,9 @@ func (s *Service) UpdateLAG(ctx context.Context, c Caller, r UpdateLAGRequest) (
 	if err != nil {
 		return UpdateLAGResult{}, s.refused(rec, err)
 	}
-	mode := abi.LAGLACP
-	if r.AggregationMode != nil && (*r.AggregationMode == "static" || *r.AggregationMode == "balance-xor" || *r.AggregationMode == "active-backup") {
-		mode = abi.LAGStatic
+	mode, err := lagModeOf(r.AggregationMode)
+	if err != nil {
+		return UpdateLAGResult{}, s.refused(rec, err)
 	}
 	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
 		for _, d := range devs {

@@ -141,7 +141,7 @@ func (s *Service) network(cfg *inventory.Config, dev inventory.Device, method st
 		}
 		out.VLAN, out.VNI = n.VLAN, n.SegmentationID
 	default:
-		return out, fault.New(fault.Invalid, "network.type must be vlan or vxlan (got %q)", n.Type).WithDevice(dev.Name)
+		return out, fault.New(fault.Invalid, "network.type must be vlan or vxlan (got %s)", shown(n.Type)).WithDevice(dev.Name)
 	}
 	if policy && out.VLAN != 0 {
 		if err := checkVLANs(cfg, dev, method, dev.Name, []int{out.VLAN}); err != nil {
@@ -361,7 +361,7 @@ func (s *Service) IsPortSupported(ctx context.Context, c Caller, r PortSupported
 		vnic = abi.VNICBaremetal
 	}
 	if vnic != abi.VNICBaremetal && vnic != abi.VNICSmartNIC {
-		return Verdict{}, fault.New(fault.Invalid, "vnic_type must be baremetal or smart-nic (got %q)", vnic).WithDevice(dev.Name)
+		return Verdict{}, fault.New(fault.Invalid, "vnic_type must be baremetal or smart-nic (got %s)", shown(vnic)).WithDevice(dev.Name)
 	}
 	var sup abi.Support
 	if _, err := s.invoke(ctx, st, call{caller: c, op: abi.OpPortSupported, dev: dev, port: port,

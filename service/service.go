@@ -224,9 +224,11 @@ func (s *Service) locked(ctx context.Context, cfg *inventory.Config, rec *Record
 	rec.LockWait = held.Waited().Seconds()
 	s.metrics.lockWait(devices, held.Waited())
 	err = fn(ctx)
-	held.Release()
+	// The record (and its seq) is written before the lock is released, so
+	// audit order is the order the changes reached the device.
 	rec.finish(start, err)
 	s.record(rec)
+	held.Release()
 	return err
 }
 

@@ -32,18 +32,27 @@ func checkIdentifier(field, v string) error {
 	}
 	for _, r := range v {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return fault.New(fault.Invalid, "%s %q contains the control character %U; identifiers may not carry control bytes, newlines or escape sequences", field, v, r)
+			return fault.New(fault.Invalid, "%s %s contains the control character %U; identifiers may not carry control bytes, newlines or escape sequences", field, shown(v), r)
 		}
 		if r > 0x7e {
-			return fault.New(fault.Invalid, "%s %q contains the non-ASCII character %q; identifiers are ASCII", field, v, r)
+			return fault.New(fault.Invalid, "%s %s contains the non-ASCII character %q; identifiers are ASCII", field, shown(v), r)
 		}
 	}
 	for _, s := range smuggling {
 		if strings.Contains(v, s) {
-			return fault.New(fault.Invalid, "%s %q contains %q, which could smuggle a command into a device CLI", field, v, s)
+			return fault.New(fault.Invalid, "%s %s contains %q, which could smuggle a command into a device CLI", field, shown(v), s)
 		}
 	}
 	return nil
+}
+
+// checkLAGName refuses a LAG name: an identifier that drivers also write
+// as the port-channel's description, so the description rule applies too.
+func checkLAGName(field, v string) error {
+	if err := checkIdentifier(field, v); err != nil {
+		return err
+	}
+	return checkDescription(field, v)
 }
 
 // checkDescription refuses a description a device CLI could misread.
@@ -54,11 +63,21 @@ func checkDescription(field, v string) error {
 	if !descriptionRE.MatchString(v) {
 		for _, r := range v {
 			if !descriptionRE.MatchString(string(r)) {
-				return fault.New(fault.Invalid, "%s %q contains %q; descriptions may use only letters, digits, space and . _ : / -", field, v, r)
+				return fault.New(fault.Invalid, "%s %s contains %q; descriptions may use only letters, digits, space and . _ : / -", field, shown(v), r)
 			}
 		}
 	}
 	return nil
+}
+
+// shown quotes a refused value for an error message, cut to its first 32
+// bytes when it is long, so an overlong value does not make an overlong
+// message and audit line.
+func shown(v string) string {
+	if len(v) <= 64 {
+		return fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf("%q... (%d bytes)", v[:32], len(v))
 }
 
 // checkVLANRange refuses a VLAN id outside 1-4094.
