@@ -212,6 +212,7 @@ type Result struct {
 	Commands []string `json:"commands,omitempty"` // configuration sent, or that would be sent on a dry run
 	Saved    bool     `json:"saved,omitempty"`    // the change was written to the startup configuration
 	Number   int      `json:"number,omitempty"`   // lag_set: the port-channel number used
+	Created  bool     `json:"created,omitempty"`  // lag_set: the LAG did not exist before
 }
 
 // ErrorReply is the output of an operation that returned StatusError.

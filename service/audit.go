@@ -37,7 +37,8 @@ type Record struct {
 	RolledBack    []string `json:"rolled_back,omitempty"`
 	NotRolledBack []string `json:"not_rolled_back,omitempty"`
 
-	number int // the port-channel number the last lag_set used, for PortChange
+	number  int  // the port-channel number the last lag_set used, for PortChange
+	created bool // the last lag_set made its LAG
 }
 
 // newRecord starts the audit record of method.

@@ -82,3 +82,38 @@ func TestPortGroupAcrossPair(t *testing.T) {
 		t.Fatalf("eos-1 LAGs %+v after the rollback, want none", lags)
 	}
 }
+
+// TestUpdateLAGAcrossPair: Ironic's update_lag with the two switches of a
+// pair makes one port-channel number on both, as their MLAG id; when the
+// second refuses, the LAG the call made on the first is deleted.
+func TestUpdateLAGAcrossPair(t *testing.T) {
+	svc, eos1, eos2 := simPair(t, "never", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	mode, native := "access", 100
+	req := service.UpdateLAGRequest{SwitchIDs: []string{"eos-2", "eos-1"}, LAGName: "node-7", Mode: &mode, NativeVLAN: &native}
+	if _, err := svc.UpdateLAG(ctx, c, req); err != nil {
+		t.Fatal(err)
+	}
+	for _, dev := range []*simulator.Device{eos1, eos2} {
+		lags := dev.State().Running.LAGs
+		if len(lags) != 1 {
+			t.Fatalf("%s: LAGs %+v, want one", dev.Name(), lags)
+		}
+		for _, l := range lags {
+			if l.Peer != l.Number || l.Description != "node-7" || l.AccessVLAN != 100 {
+				t.Fatalf("%s: LAG %+v, want node-7 on VLAN 100 with its number as MLAG id", dev.Name(), l)
+			}
+		}
+	}
+	if _, err := svc.DeleteLAG(ctx, c, service.DeleteLAGRequest{SwitchIDs: req.SwitchIDs, LAGName: "node-7"}); err != nil {
+		t.Fatal(err)
+	}
+	eos2.SetFault(simulator.Fault{RejectConfigLine: 1})
+	_, err := svc.UpdateLAG(ctx, c, req)
+	if err == nil || !strings.Contains(err.Error(), "undone: eos-1 LAG node-7 removed") {
+		t.Fatalf("update_lag with eos-2 refusing: %v, want eos-1's new LAG undone", err)
+	}
+	if lags := eos1.State().Running.LAGs; len(lags) != 0 {
+		t.Fatalf("eos-1 LAGs %+v after the rollback, want none", lags)
+	}
+}

@@ -157,13 +157,13 @@ func (s *Service) network(cfg *inventory.Config, dev inventory.Device, method st
 func (s *Service) apply(ctx context.Context, st *state, rec *Record, c call, dryRun bool, out *PortChange) error {
 	if !dryRun {
 		err := s.change(ctx, st, rec, c)
-		out.Changed, out.Saved, out.LAGNumber = rec.Changed, rec.Saved, rec.number
+		out.Changed, out.Saved, out.LAGNumber, out.Created = rec.Changed, rec.Saved, rec.number, rec.created
 		return err
 	}
 	var res abi.Result
 	_, err := s.invoke(ctx, st, c, &res)
 	rec.Changed, rec.DryRun = res.Changed, true
-	out.Changed, out.DryRun, out.Commands, out.LAGNumber = res.Changed, true, res.Commands, res.Number
+	out.Changed, out.DryRun, out.Commands, out.LAGNumber, out.Created = res.Changed, true, res.Commands, res.Number, res.Created
 	return err
 }
 

@@ -29,6 +29,9 @@ type span struct {
 type step struct {
 	what string // "tor-1 swp10 back to trunk 10"
 	undo []call
+	// cannot, when set, says why the step cannot be undone: fail reports
+	// it among what could not be undone.
+	cannot string
 }
 
 func (s *Service) newSpan(st *state, c Caller, rec *Record, dryRun bool) *span {
@@ -103,6 +106,10 @@ func (sp *span) fail(ctx context.Context, err error) error {
 	var undone, failed []string
 	for i := len(sp.done) - 1; i >= 0; i-- {
 		d := sp.done[i]
+		if d.cannot != "" {
+			failed = append(failed, fmt.Sprintf("%s (%s)", d.what, d.cannot))
+			continue
+		}
 		var uerr error
 		for _, c := range d.undo {
 			one := &Record{}

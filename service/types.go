@@ -143,6 +143,8 @@ type PortChange struct {
 	// LAGNumber is the port-channel number a port group's LAG has on the
 	// device (0 where LAGs are named, such as OVS bonds).
 	LAGNumber int `json:"lag_number,omitempty"`
+	// Created says a LAG step made its LAG (it did not exist before).
+	Created bool `json:"created,omitempty"`
 	// Steps are the per-device changes of an operation that spans devices
 	// (a DPU representor and its switch uplink), in the order made.
 	Steps []PortChange `json:"steps,omitempty"`

@@ -67,7 +67,7 @@ func TestLAGAgainstSimulator(t *testing.T) {
 	bond := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-7-bond", Mode: sdk.LAGLACP, Members: []string{"Ethernet1/3", "Ethernet1/4"}},
 		Config: sdk.PortConfig{Mode: sdk.ModeTrunk, NativeVLAN: 10, AllowedVLANs: []int{20}}, CreateVLANs: []sdk.Network{{VLAN: 10}, {VLAN: 20}}}
 	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
-		{Op: abi.OpLAGSet, Req: bond, Want: `{"changed":true,"commands":["vlan 10","exit","vlan 20","exit","interface port-channel1","switchport mode trunk","switchport trunk native vlan 10","switchport trunk allowed vlan 10,20","description node-7-bond","no shutdown","interface Ethernet1/3","channel-group 1 mode active","interface Ethernet1/4","channel-group 1 mode active"],"number":1}`},
+		{Op: abi.OpLAGSet, Req: bond, Want: `{"changed":true,"commands":["vlan 10","exit","vlan 20","exit","interface port-channel1","switchport mode trunk","switchport trunk native vlan 10","switchport trunk allowed vlan 10,20","description node-7-bond","no shutdown","interface Ethernet1/3","channel-group 1 mode active","interface Ethernet1/4","channel-group 1 mode active"],"number":1,"created":true}`},
 		{Op: abi.OpLAGSet, Req: bond, Want: `{"changed":false,"number":1}`},
 		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-8-bond", Members: []string{"Ethernet1/4"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 10}}, Want: `{"kind":"conflict","message":"LAG member Ethernet1/4 already belongs to port-channel1: delete that LAG or take the port out first"}`},
 		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 20}}, Want: `{"kind":"conflict","message":"VLAN 20 is still carried by port-channel1: detach those ports first, or delete with force"}`},

@@ -63,7 +63,7 @@ var cases = []tcase{
 	{"read-bond-member", abi.OpReadPort, sdk.ReadPortRequest{Port: "swp2"},
 		"read-member", &sdk.PortState{Port: "swp2", Exists: true, Enabled: true, Mode: sdk.ModeAccess, NativeVLAN: 100, LAG: "bond-a"}, ""},
 	{"lag-create", abi.OpLAGSet, sdk.LAGSetRequest{LAG: sdk.LAG{Name: "bond-a", Mode: sdk.LAGLACP, Members: []string{"swp3", "swp2"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},
-		"lag-create", &sdk.Result{Changed: true, Saved: true, Commands: []string{V + " -- del-port swp2 -- del-port swp3 -- add-bond br0 bond-a swp2 swp3 lacp=active bond_mode=balance-tcp other_config:lacp-time=fast -- set port bond-a vlan_mode=access tag=100 -- clear port bond-a trunks"}}, ""},
+		"lag-create", &sdk.Result{Changed: true, Saved: true, Created: true, Commands: []string{V + " -- del-port swp2 -- del-port swp3 -- add-bond br0 bond-a swp2 swp3 lacp=active bond_mode=balance-tcp other_config:lacp-time=fast -- set port bond-a vlan_mode=access tag=100 -- clear port bond-a trunks"}}, ""},
 	{"lag-repeat", abi.OpLAGSet, sdk.LAGSetRequest{LAG: sdk.LAG{Name: "bond-a", Mode: sdk.LAGLACP, Members: []string{"swp2", "swp3"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},
 		"lag-repeat", &sdk.Result{Saved: true}, ""},
 	{"lag-member-of-another", abi.OpLAGSet, sdk.LAGSetRequest{LAG: sdk.LAG{Name: "bond-b", Mode: sdk.LAGLACP, Members: []string{"swp1", "swp2"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}},

@@ -67,7 +67,7 @@ func TestLAGAgainstSimulator(t *testing.T) {
 	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
 		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "Ethernet8", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}, CreateVLANs: []sdk.Network{{VLAN: 100}}},
 			Want: `{"changed":true,"commands":["sudo config vlan add 100","sudo config vlan member add -u 100 Ethernet8"]}`},
-		{Op: abi.OpLAGSet, Req: set, Want: `{"changed":true,"commands":["sudo config vlan add 200","sudo config portchannel add --static true PortChannel1","sudo config interface description PortChannel1 'bond '\\''a'\\'''","sudo config portchannel member add PortChannel1 Ethernet0","sudo config vlan member del 100 Ethernet8","sudo config portchannel member add PortChannel1 Ethernet8","sudo config vlan member add 200 PortChannel1","sudo config vlan member add -u 100 PortChannel1"],"number":1}`},
+		{Op: abi.OpLAGSet, Req: set, Want: `{"changed":true,"commands":["sudo config vlan add 200","sudo config portchannel add --static true PortChannel1","sudo config interface description PortChannel1 'bond '\\''a'\\'''","sudo config portchannel member add PortChannel1 Ethernet0","sudo config vlan member del 100 Ethernet8","sudo config portchannel member add PortChannel1 Ethernet8","sudo config vlan member add 200 PortChannel1","sudo config vlan member add -u 100 PortChannel1"],"number":1,"created":true}`},
 		{Op: abi.OpLAGSet, Req: set, Want: `{"changed":false,"number":1}`},
 		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "Ethernet8"}, Want: `{"port":"Ethernet8","exists":true,"enabled":true,"mode":"trunk","native_vlan":100,"allowed_vlans":[200],"lag":"PortChannel1"}`},
 		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "Ethernet0", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}}, Want: `{"kind":"conflict","message":"port Ethernet0 is a member of port-channel PortChannel1 (LAG \"bond 'a'\"): change the LAG with lag_set, or delete it with lag_delete first"}`},
@@ -120,7 +120,7 @@ func TestMaskedPassword(t *testing.T) {
 	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
 		{Op: abi.OpReadPort, Req: sdk.ReadPortRequest{Port: "Ethernet8"}, Want: `{"port":"Ethernet8","exists":true,"enabled":true,"mode":"access","native_vlan":1}`},
 		{Op: abi.OpLAGSet, Req: sdk.LAGSetRequest{LAG: lag, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}, CreateVLANs: []sdk.Network{{VLAN: 100}}},
-			Want: `{"changed":true,"commands":["sudo config vlan add 100","sudo config portchannel add PortChannel1","sudo config interface description PortChannel1 'n'","sudo config portchannel member add PortChannel1 Ethernet8","sudo config vlan member add -u 100 PortChannel1"],"number":1}`},
+			Want: `{"changed":true,"commands":["sudo config vlan add 100","sudo config portchannel add PortChannel1","sudo config interface description PortChannel1 'n'","sudo config portchannel member add PortChannel1 Ethernet8","sudo config vlan member add -u 100 PortChannel1"],"number":1,"created":true}`},
 		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: lag},
 			Want: `{"changed":true,"commands":["sudo config portchannel member del PortChannel1 Ethernet8","sudo config interface shutdown Ethernet8","sudo config vlan member del 100 PortChannel1","sudo config portchannel del PortChannel1"],"number":1}`},
 	})

@@ -157,7 +157,7 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 		}
 	}
 	res, err := d.apply(s, lines, r.DryRun)
-	res.Number = n
+	res.Number, res.Created = n, !exists
 	return res, err
 }
 

@@ -499,7 +499,7 @@ func (d *memberDriver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, erro
 	untagged, tagged := memberships(r.Config)
 	lines = append(lines, d.portLines(lag.Name, cur, untagged, tagged, true)...)
 	res, err := d.apply(s, lines, r.DryRun)
-	res.Number = n
+	res.Number, res.Created = n, !exists
 	return res, err
 }
 

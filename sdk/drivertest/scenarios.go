@@ -377,7 +377,14 @@ func scenarios() []scenario {
 				Config: abi.PortConfig{Mode: abi.ModeTrunk, NativeVLAN: v1, AllowedVLANs: []int{v2}}, CreateVLANs: nets(v1, v2, v3)} // v3: the idle VLAN
 			var number int
 			return steps(
-				func() error { res, err := k.change(abi.OpLAGSet, req, true); number = res.Number; return err },
+				func() error {
+					res, err := k.change(abi.OpLAGSet, req, true)
+					number = res.Number
+					if err == nil && !res.Created {
+						return fmt.Errorf("lag_set made port-channel %d but its result does not say created (the service undoes a LAG it made by deleting it)", number)
+					}
+					return err
+				},
 				func() error {
 					l, ok := k.dev.State().Running.LAGs[number]
 					if !ok || fmt.Sprint(l.Members) != fmt.Sprint([]string{m1, m2}) || l.Untagged() != v1 || fmt.Sprint(l.Tagged().IDs()) != fmt.Sprint([]int{v2}) {

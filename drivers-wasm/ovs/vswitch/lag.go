@@ -196,7 +196,9 @@ func lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	if len(cmds) == 0 {
 		return sdk.Result{Saved: true}, nil
 	}
-	return c.commit(cmds, r.DryRun)
+	res, err := c.commit(cmds, r.DryRun)
+	res.Created = !exists
+	return res, err
 }
 
 func lagDelete(h sdk.Host, r sdk.LAGDeleteRequest) (sdk.Result, error) {
