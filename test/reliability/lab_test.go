@@ -58,7 +58,14 @@ func newLab(t testing.TB, f fleet, deviceYAML string, opts rpc.Options) *lab {
 	if deviceYAML != "" {
 		snippet = strings.ReplaceAll(snippet, "    driver: ", deviceYAML+"    driver: ")
 	}
-	svc := simlab.Service(t, simlab.Config(t, snippet, "", "", drivers...), 0)
+	return serveLab(t, sim, simlab.Config(t, snippet, "", "", drivers...), opts)
+}
+
+// serveLab serves Mercury on the configuration at cfgPath (sim's devices)
+// on a loopback port until the test ends.
+func serveLab(t testing.TB, sim *simulator.Server, cfgPath string, opts rpc.Options) *lab {
+	t.Helper()
+	svc := simlab.Service(t, cfgPath, 0)
 	opts.Backend = svc
 	if opts.Auth == nil {
 		opts.Auth = rpc.NewNoAuth()
