@@ -3,16 +3,12 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/sdk/drivertest"
 	"github.com/openmercury/mercury/simulator"
-	"github.com/openmercury/mercury/ssh"
 )
 
 // TestAgainstSimulator runs the driver natively against a simulated NVUE
@@ -54,7 +50,7 @@ func TestLAGAgainstSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call := settingsCaller(t, dev, map[string]string{"lag_range": "5-6"})
+	call := drivertest.SimCallerWith(t, dev, map[string]string{"lag_range": "5-6"})
 	lacp := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node 7", Mode: sdk.LAGLACP, Members: []string{"swp1", "swp2"}},
 		Config: sdk.PortConfig{Mode: sdk.ModeHybrid, NativeVLAN: 100, AllowedVLANs: []int{200}}, CreateVLANs: []sdk.Network{{VLAN: 100}, {VLAN: 200}}}
 	static := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-8", Mode: sdk.LAGStatic, Members: []string{"swp3"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}}
@@ -79,25 +75,5 @@ func TestLAGAgainstSimulator(t *testing.T) {
 	}
 	if l := st.LAGs[6]; l.Name != "bond6" || l.Mode != "static" || len(l.Members) != 1 || l.AccessVLAN != 100 || l.Description != "node-8" {
 		t.Errorf("bond6: %+v", l)
-	}
-}
-
-// settingsCaller is drivertest.SimCaller for a device with settings.
-func settingsCaller(t *testing.T, dev *simulator.Device, settings map[string]string) func(op string, req any) string {
-	tgt, err := drivertest.SimTarget(dev, sdk.Registered().Describe().Shell, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := ssh.NewPool(ssh.Options{})
-	t.Cleanup(func() { pool.Close() })
-	return func(op string, req any) string {
-		in, err := json.Marshal(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, out := sdk.Dispatch(drivertest.NativeHost(ctx, drivertest.PoolDialer{Pool: pool, Target: tgt}, settings, func(s string) { t.Log(s) }), op, in)
-		return string(out)
 	}
 }

@@ -3,16 +3,12 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/sdk/drivertest"
 	"github.com/openmercury/mercury/simulator"
-	"github.com/openmercury/mercury/ssh"
 )
 
 // TestAgainstSimulator runs the driver natively against a simulated Junos
@@ -60,7 +56,7 @@ func TestLAGAgainstSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	call := settingsCaller(t, dev, map[string]string{"lag_range": "3-9"})
+	call := drivertest.SimCallerWith(t, dev, map[string]string{"lag_range": "3-9"})
 	lacp := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-7 bond", Mode: sdk.LAGLACP, Members: []string{"ge-0/0/1", "ge-0/0/2"}},
 		Config: sdk.PortConfig{Mode: sdk.ModeHybrid, NativeVLAN: 100, AllowedVLANs: []int{200}}, CreateVLANs: []sdk.Network{{VLAN: 100}, {VLAN: 200}}}
 	static := sdk.LAGSetRequest{LAG: sdk.LAG{Name: "node-8", Mode: sdk.LAGStatic, Members: []string{"ge-0/0/3"}}, Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 100}}
@@ -83,25 +79,5 @@ func TestLAGAgainstSimulator(t *testing.T) {
 	}
 	if l := st.LAGs[4]; l.Name != "ae4" || l.Mode != "static" || len(l.Members) != 1 || l.AccessVLAN != 100 || l.Description != "node-8" {
 		t.Errorf("ae4 in the committed configuration: %+v", l)
-	}
-}
-
-// settingsCaller is drivertest.SimCaller for a device with settings.
-func settingsCaller(t *testing.T, dev *simulator.Device, settings map[string]string) func(op string, req any) string {
-	tgt, err := drivertest.SimTarget(dev, sdk.Registered().Describe().Shell, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := ssh.NewPool(ssh.Options{})
-	t.Cleanup(func() { pool.Close() })
-	return func(op string, req any) string {
-		in, err := json.Marshal(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_, out := sdk.Dispatch(drivertest.NativeHost(ctx, drivertest.PoolDialer{Pool: pool, Target: tgt}, settings, func(s string) { t.Log(s) }), op, in)
-		return string(out)
 	}
 }

@@ -70,6 +70,13 @@ func (d PoolDialer) Open(ctx context.Context, kind int32) (hostfuncs.Session, er
 // call has a 10-second deadline.
 func SimCaller(tb testing.TB, dev *simulator.Device) func(op string, req any) string {
 	tb.Helper()
+	return SimCallerWith(tb, dev, nil)
+}
+
+// SimCallerWith is SimCaller for a device with settings (device_setting
+// keys such as "lag_range" or "options.NAME").
+func SimCallerWith(tb testing.TB, dev *simulator.Device, settings map[string]string) func(op string, req any) string {
+	tb.Helper()
 	d := sdk.Registered()
 	if d == nil {
 		tb.Fatal("no driver registered: the test must be in the driver's package")
@@ -88,7 +95,7 @@ func SimCaller(tb testing.TB, dev *simulator.Device) func(op string, req any) st
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_, out := sdk.Dispatch(NativeHost(ctx, PoolDialer{Pool: pool, Target: tgt}, nil, func(s string) { tb.Log(s) }), op, in)
+		_, out := sdk.Dispatch(NativeHost(ctx, PoolDialer{Pool: pool, Target: tgt}, settings, func(s string) { tb.Log(s) }), op, in)
 		return string(out)
 	}
 }
