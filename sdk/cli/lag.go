@@ -30,24 +30,33 @@ func findLAG(run Running, l sdk.LAG) (int, sdk.PortState, bool) {
 }
 
 // freeLAG returns the lowest port-channel number in the device's lag_range
-// (default 1-128) that the device does not use.
-func (d *driver) freeLAG(h sdk.Host, run Running) (int, error) {
-	lo, hi := 1, 128
-	if v, ok := h.Setting("lag_range"); ok && v != "" {
-		a, b, _ := strings.Cut(v, "-")
-		x, err1 := strconv.Atoi(a)
-		y, err2 := strconv.Atoi(b)
-		if err1 != nil || err2 != nil || x < 1 || y < x {
-			return 0, sdk.Invalid("lag_range %q is not a range such as 1-128", v)
-		}
-		lo, hi = x, y
+// (default 1-128) that used does not report as taken.
+func freeLAG(h sdk.Host, used func(n int) bool) (int, error) {
+	lo, hi, err := lagRange(h)
+	if err != nil {
+		return 0, err
 	}
 	for n := lo; n <= hi; n++ {
-		if _, used := run.LAGs[n]; !used {
+		if !used(n) {
 			return n, nil
 		}
 	}
 	return 0, sdk.Conflict("every port-channel number in lag_range %d-%d is in use: widen the device's lag_range", lo, hi)
+}
+
+// lagRange reads the device's lag_range setting (default 1-128).
+func lagRange(h sdk.Host) (int, int, error) {
+	v, ok := h.Setting("lag_range")
+	if !ok || v == "" {
+		return 1, 128, nil
+	}
+	a, b, _ := strings.Cut(v, "-")
+	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if err1 != nil || err2 != nil || lo < 1 || hi < lo {
+		return 0, 0, sdk.Invalid("lag_range %q is not a range such as 1-128: fix the device's lag_range setting", v)
+	}
+	return lo, hi, nil
 }
 
 func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
@@ -72,7 +81,7 @@ func (d *driver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, error) {
 	}
 	if !exists {
 		if n == 0 {
-			if n, err = d.freeLAG(h, run); err != nil {
+			if n, err = freeLAG(h, func(n int) bool { _, ok := run.LAGs[n]; return ok }); err != nil {
 				return sdk.Result{}, err
 			}
 		}

@@ -390,21 +390,6 @@ func findMemberLAG(st MemberState, l sdk.LAG) (int, *MemberLAG) {
 	return 0, nil
 }
 
-// lagRange reads the device's lag_range setting (default 1-128).
-func lagRange(h sdk.Host) (int, int, error) {
-	v, ok := h.Setting("lag_range")
-	if !ok || v == "" {
-		return 1, 128, nil
-	}
-	a, b, _ := strings.Cut(v, "-")
-	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
-	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
-	if err1 != nil || err2 != nil || lo < 1 || hi < lo {
-		return 0, 0, sdk.Invalid("lag_range %q is not a range such as 1-128: fix the device's lag_range setting", v)
-	}
-	return lo, hi, nil
-}
-
 // lagLines renders port-channel lines.
 func (d *memberDriver) lagLines(tmpl []string, lag *MemberLAG, n int, port, text string) []string {
 	if d.m.Quote != nil {
@@ -441,17 +426,10 @@ func (d *memberDriver) lagSet(h sdk.Host, r sdk.LAGSetRequest) (sdk.Result, erro
 	var lines []string
 	if !exists {
 		if n == 0 {
-			lo, hi, err := lagRange(h)
+			var err error
+			n, err = freeLAG(h, func(c int) bool { _, used := st.LAGs[c]; return used || st.Ports[fmt.Sprintf(d.m.LAGName, c)] != nil })
 			if err != nil {
 				return sdk.Result{}, err
-			}
-			for c := lo; c <= hi && n == 0; c++ {
-				if _, used := st.LAGs[c]; !used && st.Ports[fmt.Sprintf(d.m.LAGName, c)] == nil {
-					n = c
-				}
-			}
-			if n == 0 {
-				return sdk.Result{}, sdk.Conflict("every port-channel number in lag_range %d-%d is in use: widen the device's lag_range", lo, hi)
 			}
 		}
 		lag = &MemberLAG{Name: fmt.Sprintf(d.m.LAGName, n)}
