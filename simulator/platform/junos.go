@@ -348,21 +348,14 @@ func junosLACP(set bool) func(c *cli.Call) error {
 		}
 		def := c.Platform().Spec().DefaultL2
 		return c.Update(func(cfg *state.Config) error {
-			lag, ok := cfg.LAGs[ifc.Number]
-			if !ok {
+			if _, ok := cfg.LAGs[ifc.Number]; !ok {
 				if !set {
 					c.Println("warning: statement not found")
 					return nil
 				}
-				lag = cfg.EnsureLAG(ifc.Number, ifc.Name, def)
+				cfg.EnsureLAG(ifc.Number, ifc.Name, def)
 			}
-			lag.Mode = state.LAGModeOf(m)
-			cfg.LAGs[ifc.Number] = lag
-			for _, name := range lag.Members {
-				p := cfg.Ports[name]
-				p.ChannelMode = m
-				cfg.Ports[name] = p
-			}
+			cfg.SetLAGMode(ifc.Number, m)
 			return nil
 		})
 	}

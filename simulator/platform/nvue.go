@@ -340,22 +340,15 @@ func nvueBondMode(c *cli.Call) error {
 	if ifc.Type.Kind != cli.IfLAG {
 		return cli.Fail("Error: %s is not a bond", ifc.Name)
 	}
-	mode, m := state.LACP, state.ChannelActive
+	m := state.ChannelActive
 	if c.Has("static") {
-		mode, m = state.Static, state.ChannelOn
+		m = state.ChannelOn
 	}
 	return c.Update(func(cfg *state.Config) error {
-		lag, ok := cfg.LAGs[ifc.Number]
-		if !ok {
-			lag = nvueNewBond(cfg, c, ifc)
+		if _, ok := cfg.LAGs[ifc.Number]; !ok {
+			nvueNewBond(cfg, c, ifc)
 		}
-		lag.Mode = mode
-		cfg.LAGs[ifc.Number] = lag
-		for _, name := range lag.Members {
-			p := cfg.Ports[name]
-			p.ChannelMode = m
-			cfg.Ports[name] = p
-		}
+		cfg.SetLAGMode(ifc.Number, m)
 		return nil
 	})
 }

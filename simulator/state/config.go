@@ -290,6 +290,19 @@ func (c *Config) LeaveLAG(port string) {
 	c.Ports[port] = p
 }
 
+// SetLAGMode sets the mode of port-channel n, which must exist, and of its
+// members' channels.
+func (c *Config) SetLAGMode(n int, m ChannelMode) {
+	lag := c.LAGs[n]
+	lag.Mode = LAGModeOf(m)
+	c.LAGs[n] = lag
+	for _, name := range lag.Members {
+		p := c.Ports[name]
+		p.ChannelMode = m
+		c.Ports[name] = p
+	}
+}
+
 // SetLAGPeer sets port-channel n's pair id (0 removes it); an id another
 // port-channel has is refused.
 func (c *Config) SetLAGPeer(n, id int) error {
