@@ -100,18 +100,6 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 		}
 		nets[m.dev.Name] = n
 	}
-	pair := len(members) == 2
-	if pair {
-		for _, m := range members {
-			if info, err := s.driverInfo(m.dev); err != nil || !info.MLAG {
-				if err == nil {
-					err = fault.New(fault.Unsupported, "port group %s spans %s and %s, but driver %s of %s cannot make a LAG across a switch pair (no MLAG/vPC id)",
-						r.PortGroup.Name, members[0].dev.Name, members[1].dev.Name, m.dev.Driver, m.dev.Name).WithDevice(m.dev.Name)
-				}
-				return PortChange{}, s.refused(rec, err)
-			}
-		}
-	}
 	name := r.PortGroup.Name
 	out := PortChange{Device: members[0].dev.Name, Port: name}
 	sp := s.newSpan(st, c, rec, r.DryRun)
@@ -119,17 +107,19 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 	for _, m := range members {
 		devs = append(devs, m.dev)
 	}
-	// Across a pair, the first switch picks the port-channel number; the
-	// second takes the same number, and both take it as their pair id.
-	number := 0
+	if err := s.checkPair(name, devs); err != nil {
+		return PortChange{}, s.refused(rec, err)
+	}
+	undos := make([]step, len(members))
 	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
-		var firstReq abi.LAGSetRequest
-		for i, m := range members {
+		build := func(i int) (abi.LAGSetRequest, error) {
+			m := members[i]
 			n := nets[m.dev.Name]
 			before, lag, err := sp.readMembers(ctx, m)
 			if err != nil {
-				return sp.fail(ctx, err)
+				return abi.LAGSetRequest{}, err
 			}
+			undos[i] = s.lagUndo(c, m, name, lagMode, lag, before)
 			pc := abi.PortConfig{Mode: abi.ModeAccess, NativeVLAN: n.VLAN}
 			if mode != abi.ModeAccess {
 				cur := abi.PortState{}
@@ -142,30 +132,83 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 			if m.dev.ManageVLANs {
 				req.CreateVLANs = []abi.Network{n}
 			}
-			if pair && i == 1 {
-				req.LAG.Number, req.LAG.MLAG = number, number
-			}
-			call := call{caller: c, op: abi.OpLAGSet, dev: m.dev, port: name, request: req}
-			if err := sp.changeWith(ctx, call, s.lagUndo(c, m, name, lagMode, lag, before)); err != nil {
-				return sp.fail(ctx, err)
-			}
-			if pair && i == 0 {
-				if number = sp.out[len(sp.out)-1].LAGNumber; number == 0 {
-					return sp.fail(ctx, fault.New(fault.Driver, "driver %s did not say which port-channel number it used", m.dev.Driver).WithDevice(m.dev.Name))
-				}
-				firstReq = req
-			}
+			return req, nil
 		}
-		if pair { // the first switch's half takes the pair id too
-			firstReq.LAG.Number, firstReq.LAG.MLAG = number, number
-			call := call{caller: c, op: abi.OpLAGSet, dev: members[0].dev, port: name, request: firstReq}
-			if err := sp.changeWith(ctx, call, step{what: members[0].dev.Name + " LAG " + name + " pair id"}); err != nil {
-				return sp.fail(ctx, err)
-			}
+		if err := s.setLAG(ctx, sp, c, devs, build, func(i int, _ PortChange) step { return undos[i] }); err != nil {
+			return sp.fail(ctx, err)
 		}
 		return nil
 	})
 	return sp.result(out), err
+}
+
+// checkPair refuses a LAG across two devices unless both drivers can make
+// one half of a LAG across a switch pair.
+func (s *Service) checkPair(lag string, devs []inventory.Device) error {
+	if len(devs) != 2 {
+		return nil
+	}
+	for _, d := range devs {
+		info, err := s.driverInfo(d)
+		if err != nil {
+			return err
+		}
+		if !info.MLAG {
+			return fault.New(fault.Unsupported, "LAG %s spans %s and %s, but driver %s of %s cannot make a LAG across a switch pair (no MLAG/vPC id)",
+				lag, devs[0].Name, devs[1].Name, d.Driver, d.Name).WithDevice(d.Name)
+		}
+	}
+	return nil
+}
+
+// setLAG runs one LAG's lag_set on each of its devices (one, or the two
+// switches of a pair, in name order) in the span: build gives device i's
+// request, undo the step that undoes device i's change. Across a pair
+// the first switch picks the port-channel number, the second takes it,
+// and both take it as their pair id (a second lag_set on the first). The
+// caller fails the span on an error.
+func (s *Service) setLAG(ctx context.Context, sp *span, c Caller, devs []inventory.Device, build func(i int) (abi.LAGSetRequest, error), undo func(i int, res PortChange) step) error {
+	run := func(i int, req abi.LAGSetRequest, last bool) (PortChange, error) {
+		n := len(sp.done)
+		if err := sp.changeWith(ctx, call{caller: c, op: abi.OpLAGSet, dev: devs[i], port: req.LAG.Name, request: req}, step{}); err != nil {
+			return PortChange{}, err
+		}
+		res := sp.out[len(sp.out)-1]
+		if len(sp.done) > n { // it changed the device
+			sp.done[n] = undo(i, res)
+			if last { // the pair id: its undo is the first lag_set's
+				sp.done[n] = step{what: devs[i].Name + " LAG " + req.LAG.Name + " pair id"}
+			}
+		}
+		return res, nil
+	}
+	pair := len(devs) == 2
+	var first abi.LAGSetRequest
+	number := 0
+	for i := range devs {
+		req, err := build(i)
+		if err != nil {
+			return err
+		}
+		if pair && i == 1 {
+			req.LAG.Number, req.LAG.MLAG = number, number
+		}
+		res, err := run(i, req, false)
+		if err != nil {
+			return err
+		}
+		if pair && i == 0 {
+			if number, first = res.LAGNumber, req; number == 0 {
+				return fault.New(fault.Driver, "driver %s did not say which port-channel number it used", devs[0].Driver).WithDevice(devs[0].Name)
+			}
+		}
+	}
+	if pair {
+		first.LAG.Number, first.LAG.MLAG = number, number
+		_, err := run(0, first, true)
+		return err
+	}
+	return nil
 }
 
 // readMembers reads m's member ports, and the LAG they are in when they

@@ -335,48 +335,34 @@ func (s *Service) UpdateLAG(ctx context.Context, c Caller, r UpdateLAGRequest) (
 		return UpdateLAGResult{}, s.refused(rec, err)
 	}
 	slices.SortFunc(devs, func(a, b inventory.Device) int { return strings.Compare(a.Name, b.Name) })
-	pair := len(devs) == 2
-	if pair {
-		for _, d := range devs {
-			if info, err := s.driverInfo(d); err != nil || !info.MLAG {
-				if err == nil {
-					err = fault.New(fault.Unsupported, "LAG %s spans %s and %s, but driver %s of %s cannot make a LAG across a switch pair (no MLAG/vPC id)",
-						r.LAGName, devs[0].Name, devs[1].Name, d.Driver, d.Name).WithDevice(d.Name)
-				}
-				return UpdateLAGResult{}, s.refused(rec, err)
-			}
-		}
+	if err := s.checkPair(r.LAGName, devs); err != nil {
+		return UpdateLAGResult{}, s.refused(rec, err)
 	}
 	err = s.locked(ctx, st.cfg, rec, deviceNames(devs...), func(ctx context.Context) error {
-		// Across a pair, the first switch picks the port-channel number,
-		// the second takes it, and both take it as their pair id. A
-		// failure undoes the switches done: a LAG the call made is
+		// A failure undoes the switches done: a LAG the call made is
 		// deleted; one it changed in place is reported, since Ironic's
 		// update_lag names no members and the LAG's earlier settings
 		// cannot be read back.
 		sp := s.newSpan(st, c, rec, false)
-		number := 0
-		var first abi.LAGSetRequest
-		for i, d := range devs {
+		build := func(i int) (abi.LAGSetRequest, error) {
 			req := abi.LAGSetRequest{LAG: abi.LAG{Name: r.LAGName, Mode: mode}, Config: pc}
-			if d.ManageVLANs {
+			if devs[i].ManageVLANs {
 				req.CreateVLANs = networksFor(pc)
 			}
-			if pair && i == 1 {
-				req.LAG.Number, req.LAG.MLAG = number, number
-			}
-			if err := s.lagStep(ctx, sp, c, d, req); err != nil {
-				return sp.fail(ctx, err)
-			}
-			if pair && i == 0 {
-				number, first = sp.out[len(sp.out)-1].LAGNumber, req
-			}
+			return req, nil
 		}
-		if pair {
-			first.LAG.Number, first.LAG.MLAG = number, number
-			if err := s.lagStep(ctx, sp, c, devs[0], first); err != nil {
-				return sp.fail(ctx, err)
+		undo := func(i int, res PortChange) step {
+			d := devs[i]
+			if res.Created {
+				return step{what: fmt.Sprintf("%s LAG %s removed", d.Name, r.LAGName),
+					undo: []call{{caller: c, op: abi.OpLAGDelete, dev: d, port: r.LAGName,
+						request: abi.LAGDeleteRequest{LAG: abi.LAG{Name: r.LAGName}, IdleVLAN: d.IdleVLAN}}}}
 			}
+			return step{what: fmt.Sprintf("%s LAG %s", d.Name, r.LAGName),
+				cannot: "changed in place; its earlier settings cannot be read back: set it again with update_lag"}
+		}
+		if err := s.setLAG(ctx, sp, c, devs, build, undo); err != nil {
+			return sp.fail(ctx, err)
 		}
 		return nil
 	})
@@ -392,27 +378,6 @@ func (s *Service) UpdateLAG(ctx context.Context, c Caller, r UpdateLAGRequest) (
 		NativeVLAN: r.NativeVLAN, AllowedVLANs: allowed, AggregationMode: r.AggregationMode,
 		DefaultVLAN: r.DefaultVLAN, Status: "configured",
 	}, nil
-}
-
-// lagStep runs one lag_set of a span, with its undo: deleting the LAG
-// when the call made it, else nothing that can be done.
-func (s *Service) lagStep(ctx context.Context, sp *span, c Caller, d inventory.Device, req abi.LAGSetRequest) error {
-	n := len(sp.done)
-	if err := sp.changeWith(ctx, call{caller: c, op: abi.OpLAGSet, dev: d, port: req.LAG.Name, request: req}, step{}); err != nil {
-		return err
-	}
-	if len(sp.done) == n {
-		return nil // nothing changed: nothing to undo
-	}
-	if sp.out[len(sp.out)-1].Created {
-		sp.done[n] = step{what: fmt.Sprintf("%s LAG %s removed", d.Name, req.LAG.Name),
-			undo: []call{{caller: c, op: abi.OpLAGDelete, dev: d, port: req.LAG.Name,
-				request: abi.LAGDeleteRequest{LAG: abi.LAG{Name: req.LAG.Name}, IdleVLAN: d.IdleVLAN}}}}
-	} else {
-		sp.done[n] = step{what: fmt.Sprintf("%s LAG %s", d.Name, req.LAG.Name),
-			cannot: "changed in place; its earlier settings cannot be read back: set it again with update_lag"}
-	}
-	return nil
 }
 
 // DeleteLAG answers Ironic's delete_lag.
