@@ -17,22 +17,31 @@ func ngsTemplates(platform string) map[string][]string {
 	switch platform {
 	case "arista-eos":
 		return map[string][]string{
-			"ADD_NETWORK":                  {"vlan {segmentation_id}", "name {network_name}"},
-			"DELETE_NETWORK":               {"no vlan {segmentation_id}"},
-			"PLUG_PORT_TO_NETWORK":         {"interface {port}", "switchport mode access", "switchport access vlan {segmentation_id}"},
-			"DELETE_PORT":                  {"interface {port}", "no switchport access vlan {segmentation_id}", "no switchport mode trunk", "switchport trunk allowed vlan none"},
-			"ADD_NETWORK_TO_TRUNK":         {"interface {port}", "switchport trunk allowed vlan add {segmentation_id}"},
-			"REMOVE_NETWORK_FROM_TRUNK":    {"interface {port}", "switchport trunk allowed vlan remove {segmentation_id}"},
-			"SET_NATIVE_VLAN":              {"interface {port}", "switchport mode trunk", "switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan add {segmentation_id}"},
-			"DELETE_NATIVE_VLAN":           {"interface {port}", "no switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan remove {segmentation_id}"},
-			"SET_NATIVE_VLAN_BOND":         {"interface {bond}", "switchport mode trunk", "switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan add {segmentation_id}"},
-			"DELETE_NATIVE_VLAN_BOND":      {"interface {bond}", "no switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan remove {segmentation_id}"},
-			"ADD_NETWORK_TO_BOND_TRUNK":    {"interface {bond}", "switchport trunk allowed vlan add {segmentation_id}"},
-			"DELETE_NETWORK_ON_BOND_TRUNK": {"interface {bond}", "switchport trunk allowed vlan remove {segmentation_id}"},
-			"ENABLE_PORT":                  {"interface {port}", "no shutdown"},
-			"DISABLE_PORT":                 {"interface {port}", "shutdown"},
-			"PLUG_SWITCH_TO_NETWORK":       {"interface {vxlan_interface}", "vxlan vlan {segmentation_id} vni {vni}"},
-			"UNPLUG_SWITCH_FROM_NETWORK":   {"interface {vxlan_interface}", "no vxlan vlan {segmentation_id} vni {vni}"},
+			"ADD_NETWORK":                     {"vlan {segmentation_id}", "name {network_name}"},
+			"DELETE_NETWORK":                  {"no vlan {segmentation_id}"},
+			"PLUG_PORT_TO_NETWORK":            {"interface {port}", "switchport mode access", "switchport access vlan {segmentation_id}"},
+			"DELETE_PORT":                     {"interface {port}", "no switchport access vlan {segmentation_id}", "no switchport mode trunk", "switchport trunk allowed vlan none"},
+			"ADD_NETWORK_TO_TRUNK":            {"interface {port}", "switchport trunk allowed vlan add {segmentation_id}"},
+			"REMOVE_NETWORK_FROM_TRUNK":       {"interface {port}", "switchport trunk allowed vlan remove {segmentation_id}"},
+			"SET_NATIVE_VLAN":                 {"interface {port}", "switchport mode trunk", "switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan add {segmentation_id}"},
+			"DELETE_NATIVE_VLAN":              {"interface {port}", "no switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan remove {segmentation_id}"},
+			"SET_NATIVE_VLAN_BOND":            {"interface {bond}", "switchport mode trunk", "switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan add {segmentation_id}"},
+			"DELETE_NATIVE_VLAN_BOND":         {"interface {bond}", "no switchport trunk native vlan {segmentation_id}", "switchport trunk allowed vlan remove {segmentation_id}"},
+			"ADD_NETWORK_TO_BOND_TRUNK":       {"interface {bond}", "switchport trunk allowed vlan add {segmentation_id}"},
+			"DELETE_NETWORK_ON_BOND_TRUNK":    {"interface {bond}", "switchport trunk allowed vlan remove {segmentation_id}"},
+			"ENABLE_PORT":                     {"interface {port}", "no shutdown"},
+			"DISABLE_PORT":                    {"interface {port}", "shutdown"},
+			"PLUG_SWITCH_TO_NETWORK":          {"interface {vxlan_interface}", "vxlan vlan {segmentation_id} vni {vni}"},
+			"UNPLUG_SWITCH_FROM_NETWORK":      {"interface {vxlan_interface}", "no vxlan vlan {segmentation_id} vni {vni}"},
+			"SHOW_VLAN_PORTS":                 {"show vlan id {segmentation_id} configured-ports"},
+			"SHOW_VLAN_VNI":                   {"show interfaces {vxlan_interface}"},
+			"ENSURE_VLAN":                     {"vlan {segmentation_id}", "exit"},
+			"PLUG_EVPN_VLAN":                  {"router bgp {bgp_asn}", "vlan {segmentation_id}", "rd auto", "redistribute learned"},
+			"PLUG_EVPN_ROUTE_TARGET_AUTO":     {"route-target export auto {bgp_asn}", "route-target import auto {bgp_asn}"},
+			"PLUG_EVPN_ROUTE_TARGET_EXPLICIT": {"route-target both {evpn_route_target}"},
+			"PLUG_MCAST_FLOOD_VTEP":           {"interface {vxlan_interface}", "vxlan vlan {segmentation_id} flood vtep {mcast_group}"},
+			"UNPLUG_MCAST_FLOOD_VTEP":         {"interface {vxlan_interface}", "no vxlan vlan {segmentation_id} flood vtep"},
+			"UNPLUG_EVPN_VLAN":                {"router bgp {bgp_asn}", "no vlan {segmentation_id}"},
 		}
 	case "cisco-ios":
 		return map[string][]string{
@@ -47,16 +56,30 @@ func ngsTemplates(platform string) map[string][]string {
 		}
 	case "cisco-nxos":
 		return map[string][]string{
-			"ADD_NETWORK":               {"vlan {segmentation_id}", "name {network_name}", "exit"},
-			"DELETE_NETWORK":            {"no vlan {segmentation_id}"},
-			"PLUG_PORT_TO_NETWORK":      {"interface {port}", "switchport mode access", "switchport access vlan {segmentation_id}", "exit"},
-			"DELETE_PORT":               {"interface {port}", "no switchport access vlan", "exit"},
-			"ADD_NETWORK_TO_TRUNK":      {"interface {port}", "switchport mode trunk", "switchport trunk allowed vlan add {segmentation_id}", "exit"},
-			"REMOVE_NETWORK_FROM_TRUNK": {"interface {port}", "switchport trunk allowed vlan remove {segmentation_id}", "exit"},
-			"ENABLE_PORT":               {"interface {port}", "no shutdown", "exit"},
-			"DISABLE_PORT":              {"interface {port}", "shutdown", "exit"},
-			"PLUG_VLAN_VNI_SEGMENT":     {"vlan {segmentation_id}", "vn-segment {vni}", "exit"},
-			"UNPLUG_VLAN_VNI_SEGMENT":   {"vlan {segmentation_id}", "no vn-segment", "exit"},
+			"ADD_NETWORK":                    {"vlan {segmentation_id}", "name {network_name}", "exit"},
+			"DELETE_NETWORK":                 {"no vlan {segmentation_id}"},
+			"PLUG_PORT_TO_NETWORK":           {"interface {port}", "switchport mode access", "switchport access vlan {segmentation_id}", "exit"},
+			"DELETE_PORT":                    {"interface {port}", "no switchport access vlan", "exit"},
+			"ADD_NETWORK_TO_TRUNK":           {"interface {port}", "switchport mode trunk", "switchport trunk allowed vlan add {segmentation_id}", "exit"},
+			"REMOVE_NETWORK_FROM_TRUNK":      {"interface {port}", "switchport trunk allowed vlan remove {segmentation_id}", "exit"},
+			"ENABLE_PORT":                    {"interface {port}", "no shutdown", "exit"},
+			"DISABLE_PORT":                   {"interface {port}", "shutdown", "exit"},
+			"PLUG_VLAN_VNI_SEGMENT":          {"vlan {segmentation_id}", "vn-segment {vni}", "exit"},
+			"UNPLUG_VLAN_VNI_SEGMENT":        {"vlan {segmentation_id}", "no vn-segment", "exit"},
+			"SHOW_VLAN_PORTS":                {"show vlan id {segmentation_id}"},
+			"SHOW_VLAN_VNI":                  {`show running-config interface {nve_interface} | include "member vni {vni}"`},
+			"ADD_SECURITY_GROUP":             {"ip access-list {security_group}"},
+			"ADD_SECURITY_GROUP_COMPLETE":    {"exit"},
+			"REMOVE_SECURITY_GROUP":          {"no ip access-list {security_group}"},
+			"ADD_SECURITY_GROUP_RULE_EGRESS": {"permit {protocol} any {remote_ip_prefix} {filter}"},
+			"BIND_SECURITY_GROUP":            {"interface {port}", "ip port access-group {security_group} in", "exit"},
+			"UNBIND_SECURITY_GROUP":          {"interface {port}", "no ip port access-group {security_group} in", "exit"},
+			"PLUG_EVPN_VNI":                  {"evpn", "vni {vni} l2", "rd auto", "route-target both auto", "exit"},
+			"PLUG_NVE_MEMBER":                {"interface {nve_interface}", "member vni {vni}"},
+			"PLUG_NVE_MCAST_GROUP":           {"mcast-group {mcast_group}", "exit"},
+			"PLUG_NVE_INGRESS_REPLICATION":   {"ingress-replication protocol bgp", "suppress-arp", "exit"},
+			"UNPLUG_NVE_MEMBER":              {"interface {nve_interface}", "no member vni {vni}", "exit"},
+			"UNPLUG_EVPN_VNI":                {"evpn", "no vni {vni}", "exit"},
 		}
 	case "dell-os10":
 		return map[string][]string{
@@ -81,14 +104,18 @@ func ngsTemplates(platform string) map[string][]string {
 	return nil
 }
 
-// op is one NGS operation: a template name and its placeholders, or raw
+// op is one NGS operation: a template name and its placeholders, raw
 // lines where NGS has no template (creating a port-channel, a native VLAN
-// on NX-OS).
+// on NX-OS), or several templates NGS sends in one session (parts).
 type op struct {
-	tmpl string
-	args map[string]string
-	raw  []string
+	tmpl  string
+	args  map[string]string
+	raw   []string
+	parts []op
 }
+
+// together is the ops NGS builds in code and sends as one session.
+func together(parts ...op) op { return op{parts: parts} }
 
 func ngs(tmpl string, kv ...string) op {
 	args := map[string]string{}
@@ -103,6 +130,13 @@ func raw(lines ...string) op { return op{raw: lines} }
 func (o op) lines(t *testing.T, templates map[string][]string) []string {
 	if o.raw != nil {
 		return o.raw
+	}
+	if o.parts != nil {
+		var out []string
+		for _, p := range o.parts {
+			out = append(out, p.lines(t, templates)...)
+		}
+		return out
 	}
 	tmpl, ok := templates[o.tmpl]
 	if !ok {
@@ -121,12 +155,15 @@ func (o op) lines(t *testing.T, templates map[string][]string) []string {
 	return out
 }
 
-// step runs ops, each in its own configuration session, then checks the
-// summaries of some interfaces (and of the VLAN database, under "vlans").
+// step runs ops, each in its own configuration session (or, with exec,
+// at the privileged prompt: NGS's show templates, whose output goes in
+// the golden file), then checks the summaries of some interfaces (and of
+// the VLAN database, under "vlans"; see overlaySummary for the rest).
 type step struct {
 	name string
 	ops  []op
 	want map[string]string
+	exec bool
 }
 
 type ngsCase struct {
@@ -187,7 +224,38 @@ func ngsCases() []ngsCase {
 					want: map[string]string{"Ethernet5": "access vlan=1 native=1 allowed=all shutdown"}},
 				{name: "plug switch to VXLAN", ops: []op{ngs("PLUG_SWITCH_TO_NETWORK", "vxlan_interface", "Vxlan1", "segmentation_id", "100", "vni", "5100")},
 					want: map[string]string{"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100"}},
+				// NGS's plug_switch_to_network with ngs_bgp_asn set: one
+				// session of EVPN VLAN, route targets, VNI map and (in
+				// multicast mode) the flood list, after ENSURE_VLAN.
+				{name: "plug switch to EVPN VXLAN, auto route targets, multicast flooding", ops: []op{
+					ngs("ENSURE_VLAN", "segmentation_id", "200"),
+					together(eosEVPN("PLUG_EVPN_VLAN", "200"), eosEVPN("PLUG_EVPN_ROUTE_TARGET_AUTO", "200"),
+						eosEVPN("PLUG_SWITCH_TO_NETWORK", "200"), eosEVPN("PLUG_MCAST_FLOOD_VTEP", "200")),
+				}, want: map[string]string{
+					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200",
+					"evpn":  "bgp=65000 200:rd=auto,export=auto 65000,import=auto 65000,redistribute",
+					"flood": "200=239.1.1.200",
+				}},
+				{name: "plug switch to EVPN VXLAN, explicit route target", ops: []op{
+					ngs("ENSURE_VLAN", "segmentation_id", "300"),
+					together(eosEVPN("PLUG_EVPN_VLAN", "300"), eosEVPN("PLUG_EVPN_ROUTE_TARGET_EXPLICIT", "300"), eosEVPN("PLUG_SWITCH_TO_NETWORK", "300")),
+				}, want: map[string]string{
+					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200 vni:300=5300",
+					"evpn":  "bgp=65000 200:rd=auto,export=auto 65000,import=auto 65000,redistribute 300:rd=auto,both=65000:300,redistribute",
+				}},
+				{name: "NGS's queries (vlan_has_ports, vlan_has_vni)", exec: true, ops: []op{
+					ngs("SHOW_VLAN_PORTS", "segmentation_id", "100"),
+					ngs("SHOW_VLAN_VNI", "vxlan_interface", "Vxlan1"),
+				}},
 				{name: "save"},
+				{name: "unplug switch from EVPN VXLAN (multicast mode)", ops: []op{
+					together(eosEVPN("UNPLUG_MCAST_FLOOD_VTEP", "200"), eosEVPN("UNPLUG_SWITCH_FROM_NETWORK", "200"), eosEVPN("UNPLUG_EVPN_VLAN", "200")),
+					together(eosEVPN("UNPLUG_SWITCH_FROM_NETWORK", "300"), eosEVPN("UNPLUG_EVPN_VLAN", "300")),
+				}, want: map[string]string{
+					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100",
+					"evpn":  "bgp=65000",
+					"flood": "",
+				}},
 				{name: "unplug trunk", ops: []op{
 					ngs("DELETE_NATIVE_VLAN", "port", "Ethernet2", "segmentation_id", "200"),
 					ngs("REMOVE_NETWORK_FROM_TRUNK", "port", "Ethernet2", "segmentation_id", "300"),
@@ -252,10 +320,45 @@ func ngsCases() []ngsCase {
 			save:     "copy running-config startup-config",
 			shows: []string{"show running-config interface Ethernet1/1", "show running-config interface Ethernet1/2",
 				"show running-config interface port-channel10", "show interface Ethernet1/2 switchport", "show vlan brief",
-				"show vlan id 100", "show running-config"},
+				"show vlan id 100", "show running-config interface nve1", "show ip access-lists " + sg0, "show running-config"},
 			steps: []step{
 				withVLANs(addNets(ngs("PLUG_VLAN_VNI_SEGMENT", "segmentation_id", "100", "vni", "5100")),
 					"1:default 100:"+net0+" 200:net200 300:net300 vni:100=5100"),
+				// NGS's plug_switch_to_network: one session of EVPN VNI,
+				// vn-segment, NVE member and its BUM replication.
+				{name: "plug switch to EVPN VXLAN, ingress replication", ops: []op{
+					together(nxosVNI("PLUG_EVPN_VNI", "200"), nxosVNI("PLUG_VLAN_VNI_SEGMENT", "200"), nxosVNI("PLUG_NVE_MEMBER", "200"),
+						nxosVNI("PLUG_NVE_INGRESS_REPLICATION", "200")),
+				}, want: map[string]string{
+					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200",
+					"evpn":  "5200:rd=auto,import=auto,export=auto",
+					"nve":   "5200=bgp,suppress-arp",
+				}},
+				{name: "plug switch to EVPN VXLAN, multicast group", ops: []op{
+					together(nxosVNI("PLUG_EVPN_VNI", "300"), nxosVNI("PLUG_VLAN_VNI_SEGMENT", "300"), nxosVNI("PLUG_NVE_MEMBER", "300"),
+						nxosVNI("PLUG_NVE_MCAST_GROUP", "300")),
+				}, want: map[string]string{
+					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200 vni:300=5300",
+					"evpn":  "5200:rd=auto,import=auto,export=auto 5300:rd=auto,import=auto,export=auto",
+					"nve":   "5200=bgp,suppress-arp 5300=multicast 239.1.1.44",
+				}},
+				// The security-group plugin: an ACL with egress rules (one
+				// per protocol and filter form NGS builds), bound to a port.
+				{name: "add and bind a security group", ops: []op{
+					together(ngs("ADD_SECURITY_GROUP", "security_group", sg0),
+						sgRule("tcp", "10.0.0.0/24", "eq 22"), sgRule("tcp", "10.0.0.0/24", "range 8000 8080"),
+						sgRule("udp", "0.0.0.0/0", ""), sgRule("icmp", "192.168.0.0/16", "8 0"),
+						ngs("ADD_SECURITY_GROUP_COMPLETE")),
+					ngs("BIND_SECURITY_GROUP", "port", "Ethernet1/1", "security_group", sg0),
+				}, want: map[string]string{
+					"acls":            sg0 + ": 10 permit tcp any 10.0.0.0/24 eq 22; 20 permit tcp any 10.0.0.0/24 range 8000 8080; 30 permit udp any 0.0.0.0/0; 40 permit icmp any 192.168.0.0/16 8 0",
+					"acl:Ethernet1/1": sg0,
+				}},
+				{name: "NGS's queries (vlan_has_ports, vlan_has_vni)", exec: true, ops: []op{
+					ngs("SHOW_VLAN_PORTS", "segmentation_id", "100"),
+					ngs("SHOW_VLAN_VNI", "nve_interface", "nve1", "vni", "5200"),
+					ngs("SHOW_VLAN_VNI", "nve_interface", "nve1", "vni", "5999"),
+				}},
 				{name: "plug access", ops: []op{ngs("PLUG_PORT_TO_NETWORK", "port", "Ethernet1/1", "segmentation_id", "100")},
 					want: map[string]string{"Ethernet1/1": "access vlan=100 native=1 allowed=all"}},
 				{name: "plug trunk as NGS does (no native template)", ops: []op{
@@ -279,7 +382,15 @@ func ngsCases() []ngsCase {
 				{name: "enable port", ops: []op{ngs("ENABLE_PORT", "port", "Ethernet1/5")},
 					want: map[string]string{"Ethernet1/5": "access vlan=1 native=1 allowed=all"}},
 				withVLANs(step{name: "unplug VNI", ops: []op{ngs("UNPLUG_VLAN_VNI_SEGMENT", "segmentation_id", "100")}},
-					"1:default 100:"+net0+" 200:net200 300:net300"),
+					"1:default 100:"+net0+" 200:net200 300:net300 vni:200=5200 vni:300=5300"),
+				{name: "unplug switch from EVPN VXLAN", ops: []op{
+					together(nxosVNI("UNPLUG_NVE_MEMBER", "200"), nxosVNI("UNPLUG_VLAN_VNI_SEGMENT", "200"), nxosVNI("UNPLUG_EVPN_VNI", "200")),
+					together(nxosVNI("UNPLUG_NVE_MEMBER", "300"), nxosVNI("UNPLUG_VLAN_VNI_SEGMENT", "300"), nxosVNI("UNPLUG_EVPN_VNI", "300")),
+				}, want: map[string]string{"vlans": "1:default 100:" + net0 + " 200:net200 300:net300", "evpn": "", "nve": ""}},
+				{name: "unbind and remove the security group", ops: []op{
+					ngs("UNBIND_SECURITY_GROUP", "port", "Ethernet1/1", "security_group", sg0),
+					ngs("REMOVE_SECURITY_GROUP", "security_group", sg0),
+				}, want: map[string]string{"acls": "", "acl:Ethernet1/1": ""}},
 				withVLANs(delNets, "1:default"),
 			},
 		},
@@ -345,6 +456,9 @@ func withVLANs(s step, vlans string) step {
 // summary renders what a test asserts about one interface, or about the
 // VLAN database when name is "vlans".
 func summary(cfg state.Config, name string) string {
+	if s, ok := overlaySummary(cfg, name); ok {
+		return s
+	}
 	if name == "vlans" {
 		var parts []string
 		for _, id := range cfg.VLANIDs() {
@@ -436,6 +550,12 @@ func TestNGSSessions(t *testing.T) {
 					continue
 				}
 				for _, o := range st.ops {
+					if st.exec {
+						for _, l := range o.lines(t, templates) {
+							tm.cmd(l)
+						}
+						continue
+					}
 					configSession(tm, o.lines(t, templates))
 				}
 				running := d.State().Running

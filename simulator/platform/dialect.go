@@ -44,7 +44,8 @@ type dialect struct {
 	noDefaultVLAN string
 	// notPort refuses channel-group on a port-channel.
 	notPort string
-	// vniTaken refuses mapping a VLAN already mapped to another VNI (%d %d).
+	// vniTaken refuses mapping a VLAN already mapped to another VNI, or a
+	// VNI another VLAN has (%d %d: that VLAN and its VNI).
 	vniTaken string
 	// gone refuses a change to an interface deleted meanwhile (%s).
 	gone string
@@ -217,6 +218,11 @@ func (d *dialect) vxlanVLAN(c *cli.Call) error {
 	return c.Update(func(cfg *state.Config) error {
 		if old, ok := cfg.VNIs[vlan]; ok && old != vni {
 			return cli.Fail(d.vniTaken, vlan, old)
+		}
+		for other, v := range cfg.VNIs {
+			if v == vni && other != vlan {
+				return cli.Fail(d.vniTaken, other, v)
+			}
 		}
 		cfg.VNIs[vlan] = vni
 		return nil

@@ -2,6 +2,10 @@ package platform
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/openmercury/mercury/simulator/cli"
@@ -21,9 +25,20 @@ import (
 // "no switchport trunk native vlan N / switchport trunk allowed vlan remove
 // N"; the *_BOND variants on "interface Port-ChannelN"; ENABLE/DISABLE_PORT
 // "no shutdown"/"shutdown"; PLUG_SWITCH_TO_NETWORK "interface Vxlan1 /
-// vxlan vlan N vni V" and its "no" form. Templates never send "exit": a
-// line that does not parse in a sub-mode is tried in global configuration
-// (the engine's parent fall-back), as on the device.
+// vxlan vlan N vni V" and its "no" form; ENSURE_VLAN "vlan N / exit";
+// PLUG_EVPN_VLAN "router bgp ASN / vlan N / rd auto / redistribute
+// learned", then PLUG_EVPN_ROUTE_TARGET_AUTO "route-target export|import
+// auto ASN" or PLUG_EVPN_ROUTE_TARGET_EXPLICIT "route-target both ASN:NN"
+// (a MAC-VRF per VLAN under router bgp); PLUG_MCAST_FLOOD_VTEP "vxlan vlan
+// N flood vtep A.B.C.D" and UNPLUG_MCAST_FLOOD_VTEP "no vxlan vlan N flood
+// vtep" (a head-end flood list per VLAN; "add"/"remove" forms too);
+// UNPLUG_EVPN_VLAN "router bgp ASN / no vlan N"; SHOW_VLAN_PORTS "show
+// vlan id N configured-ports"; SHOW_VLAN_VNI "show interfaces Vxlan1".
+// Every Appendix A entry is accepted; ERROR_MSG_PATTERNS is not a command
+// (simulator tests match its regexes against this platform's output).
+// Templates never send "exit": a line that does not parse in a sub-mode
+// is tried in its parent modes up to global configuration (the engine's
+// parent fall-back), as on the device.
 //
 // Quirks modelled: netmiko runs "enable" (a secret is asked only when one
 // is configured) and "terminal length 0", which prints "Pagination
@@ -36,10 +51,15 @@ import (
 // Error texts: "% Invalid input (at token N: 'x')" (0-based token) and
 // "% Incomplete command", "% Ambiguous command" are documented EOS output
 // (NGS matches "% Invalid input", "% Incomplete command" and "% VLAN \d+ is
-// already mapped to VNI \d+"). The lock, save-failure and default-VLAN texts
-// are approximations.
+// already mapped to VNI \d+"). "% VLAN N is already mapped to VNI M" is
+// printed when VLAN N, mapped to VNI M, is mapped to another VNI, and when
+// VNI M, which VLAN N has, is given to another VLAN (NGS's regex is the
+// evidence for the text; the second case is modelled on it). "% BGP is
+// already running with AS number N" refuses a second router bgp. The
+// lock, save-failure and default-VLAN texts are approximations.
 func eosSpec() cli.Spec {
 	const user, exec, conf, ifm, vlm, vxm = "user", "exec", "config", "config-if", "config-vlan", "config-if-vx"
+	const bgp, macvrf = "config-router-bgp", "config-macvrf"
 	d := &dialect{
 		ifMode: ifm, vlanMode: vlm, otherModes: map[string]string{"Vxlan": vxm},
 		vlanName: vlanName4,
@@ -54,7 +74,7 @@ func eosSpec() cli.Spec {
 		gone:          "%% Interface %s does not exist",
 	}
 	execs := []string{user, exec}
-	anyConf := []string{conf, ifm, vlm, vxm}
+	anyConf := []string{conf, ifm, vlm, vxm, bgp, macvrf}
 	return cli.Spec{
 		Name:        AristaEOS,
 		SSHVersion:  "SSH-2.0-OpenSSH_8.7",
@@ -67,7 +87,10 @@ func eosSpec() cli.Spec {
 			{Name: ifm, Prompt: "{host}(config-if-{label})#", Parent: conf, Config: true},
 			{Name: vxm, Prompt: "{host}(config-if-{label})#", Parent: conf, Config: true},
 			{Name: vlm, Prompt: "{host}(config-vlan-{label})#", Parent: conf, Config: true},
+			{Name: bgp, Prompt: "{host}(config-router-bgp)#", Parent: conf, Config: true},
+			{Name: macvrf, Prompt: "{host}(config-macvrf-{label})#", Parent: bgp, Config: true},
 		},
+		Params:   map[string]cli.ParamFunc{"ipv4s": ipv4sParam, "rt": rtParam},
 		UserMode: user, PrivMode: exec, EnablePrompt: "Password: ",
 		Errors: cli.Errors{
 			Invalid:    "% Invalid input (at token {index}: '{token}')",
@@ -134,6 +157,18 @@ func eosSpec() cli.Spec {
 			// Vxlan1.
 			{Modes: []string{vxm}, Syntax: "vxlan vlan <vlan> vni <vni:1-16777214>", Kind: cli.Config, Run: d.vxlanVLAN},
 			{Modes: []string{vxm}, Syntax: "no vxlan vlan <vlan> vni [<vni:1-16777214>]", Kind: cli.Config, Run: d.noVxlanVLAN},
+			{Modes: []string{vxm}, Syntax: "vxlan vlan <vlan> flood vtep [add|remove] <list:ipv4s>", Kind: cli.Config, Run: eosFlood},
+			{Modes: []string{vxm}, Syntax: "no vxlan vlan <vlan> flood vtep [<list:ipv4s>]", Kind: cli.Config, Run: eosFlood},
+			// BGP EVPN: "router bgp N", its VLAN-based MAC-VRFs.
+			{Modes: []string{conf}, Syntax: "router bgp <asn:1-4294967295>", Kind: cli.Config, Run: eosRouterBGP},
+			{Modes: []string{conf}, Syntax: "no router bgp [<asn:1-4294967295>]", Kind: cli.Config, Run: eosNoRouterBGP},
+			{Modes: []string{bgp}, Syntax: "vlan <id:vlan>", Kind: cli.Config, Run: eosEVPNVLAN},
+			{Modes: []string{bgp}, Syntax: "no vlan <id:vlan>", Kind: cli.Config, Run: eosEVPNVLAN},
+			{Modes: []string{macvrf}, Syntax: "rd auto|<rd:rt>", Kind: cli.Config, Run: eosMACVRF},
+			{Modes: []string{macvrf}, Syntax: "no rd", Kind: cli.Config, Run: eosMACVRF},
+			{Modes: []string{macvrf}, Syntax: "[no] redistribute learned", Kind: cli.Config, Run: eosMACVRF},
+			{Modes: []string{macvrf}, Syntax: "[no] route-target both|import|export <rt:rt>", Kind: cli.Config, Run: eosMACVRF},
+			{Modes: []string{macvrf}, Syntax: "[no] route-target import|export auto <asn:1-4294967295>", Kind: cli.Config, Run: eosMACVRF},
 		},
 	}
 }
@@ -200,12 +235,11 @@ func eosRunning(c *cli.Call) error {
 		for _, n := range ifs {
 			b.WriteString(strings.Join(eosIfLines(cfg, n), "\n") + "\n!\n")
 		}
-		if len(cfg.VNIs) > 0 {
-			b.WriteString("interface Vxlan1\n")
-			for _, v := range sortedVNIs(cfg) {
-				fmt.Fprintf(&b, "   vxlan vlan %d vni %d\n", v, cfg.VNIs[v])
-			}
-			b.WriteString("!\n")
+		if vx := eosVxlanLines(cfg); len(vx) > 0 {
+			b.WriteString("interface Vxlan1\n   " + strings.Join(vx, "\n   ") + "\n!\n")
+		}
+		if r := eosBGPLines(cfg); len(r) > 0 {
+			b.WriteString(strings.Join(r, "\n") + "\n!\n")
 		}
 		b.WriteString("end\n")
 	})
@@ -218,8 +252,8 @@ func eosRunningIf(c *cli.Call) error {
 	c.View(func(cfg *state.Config) {
 		if ifc.Type.Kind == cli.IfOther {
 			c.Println("interface " + ifc.Name)
-			for _, v := range sortedVNIs(cfg) {
-				c.Printf("   vxlan vlan %d vni %d\n", v, cfg.VNIs[v])
+			for _, l := range eosVxlanLines(cfg) {
+				c.Println("   " + l)
 			}
 			return
 		}
@@ -272,6 +306,12 @@ func eosInterface(c *cli.Call) error {
 			c.Printf("%s is up, line protocol is up (connected)\n  Hardware is Vxlan\n  Static VLAN to VNI mapping is\n", ifc.Name)
 			for _, v := range sortedVNIs(cfg) {
 				c.Printf("    [%d, %d]\n", v, cfg.VNIs[v])
+			}
+			if fl := cfg.Overlay.FloodVTEPs; len(fl) > 0 {
+				c.Printf("  Headend replication flood vtep list is:\n")
+				for _, v := range slices.Sorted(maps.Keys(fl)) {
+					c.Printf("    %-4d %s\n", v, strings.Join(fl[v], " "))
+				}
 			}
 			return
 		}
@@ -341,4 +381,197 @@ func numbered(format string, n int) []string {
 // ciscoFilters are the output filters of the IOS-like CLIs.
 func ciscoFilters() map[string]string {
 	return map[string]string{"include": "include", "exclude": "exclude", "begin": "begin", "no-more": "no-more"}
+}
+
+// eosVxlanLines renders the body of interface Vxlan1: the VLAN-to-VNI
+// maps, then the flood lists.
+func eosVxlanLines(cfg *state.Config) []string {
+	var out []string
+	for _, v := range sortedVNIs(cfg) {
+		out = append(out, fmt.Sprintf("vxlan vlan %d vni %d", v, cfg.VNIs[v]))
+	}
+	for _, v := range slices.Sorted(maps.Keys(cfg.Overlay.FloodVTEPs)) {
+		out = append(out, fmt.Sprintf("vxlan vlan %d flood vtep %s", v, strings.Join(cfg.Overlay.FloodVTEPs[v], " ")))
+	}
+	return out
+}
+
+// eosBGPLines renders "router bgp" and its MAC-VRFs, or nothing.
+func eosBGPLines(cfg *state.Config) []string {
+	o := cfg.Overlay
+	if o.BGPAS == "" {
+		return nil
+	}
+	out := []string{"router bgp " + o.BGPAS}
+	for _, v := range slices.Sorted(maps.Keys(o.EVPNByVLAN)) {
+		e := o.EVPNByVLAN[v]
+		out = append(out, "   !", fmt.Sprintf("   vlan %d", v))
+		if e.RD != "" {
+			out = append(out, "      rd "+e.RD)
+		}
+		for _, rt := range e.RouteTargets {
+			out = append(out, "      route-target "+rt.Dir+" "+rt.Value)
+		}
+		if e.Redistribute {
+			out = append(out, "      redistribute learned")
+		}
+	}
+	return out
+}
+
+func eosRouterBGP(c *cli.Call) error {
+	asn := strconv.Itoa(c.Int("asn"))
+	if err := c.Update(func(cfg *state.Config) error {
+		if cur := cfg.Overlay.BGPAS; cur != "" && cur != asn {
+			return cli.Fail("%% BGP is already running with AS number %s", cur)
+		}
+		cfg.Overlay.BGPAS = asn
+		return nil
+	}); err != nil {
+		return err
+	}
+	c.Enter("config-router-bgp", asn, "")
+	return nil
+}
+
+func eosNoRouterBGP(c *cli.Call) error {
+	return c.Update(func(cfg *state.Config) error {
+		cur := cfg.Overlay.BGPAS
+		if c.Given("asn") && cur != "" && cur != strconv.Itoa(c.Int("asn")) {
+			return cli.Fail("%% BGP is already running with AS number %s", cur)
+		}
+		cfg.Overlay.BGPAS, cfg.Overlay.EVPNByVLAN = "", nil
+		return nil
+	})
+}
+
+// eosEVPNVLAN handles "vlan N" (entering the MAC-VRF, made if missing)
+// and "no vlan N" under "router bgp".
+func eosEVPNVLAN(c *cli.Call) error {
+	id := c.Int("id")
+	no := c.Has("no")
+	if err := c.Update(func(cfg *state.Config) error {
+		if no {
+			delete(cfg.Overlay.EVPNByVLAN, id)
+			return nil
+		}
+		if _, ok := cfg.Overlay.EVPNByVLAN[id]; !ok {
+			state.SetEVPN(&cfg.Overlay.EVPNByVLAN, id, state.EVPN{})
+		}
+		return nil
+	}); err != nil || no {
+		return err
+	}
+	c.Enter("config-macvrf", strconv.Itoa(id), strconv.Itoa(id))
+	return nil
+}
+
+// eosMACVRF handles the lines of a VLAN's MAC-VRF: rd, route-target and
+// redistribute learned, and their "no" forms.
+func eosMACVRF(c *cli.Call) error {
+	_, target := c.Mode()
+	id, _ := strconv.Atoi(target)
+	return c.Update(func(cfg *state.Config) error {
+		e, ok := cfg.Overlay.EVPNByVLAN[id]
+		if !ok {
+			return cli.Fail("%% VLAN %d is not configured under router bgp", id)
+		}
+		editEVPN(c, &e, func(asn int) string { return fmt.Sprintf("auto %d", asn) })
+		state.SetEVPN(&cfg.Overlay.EVPNByVLAN, id, e)
+		return nil
+	})
+}
+
+// editEVPN applies an rd, route-target or redistribute line (or its "no"
+// form) to e; auto renders the value of "route-target DIR auto [ASN]".
+func editEVPN(c *cli.Call, e *state.EVPN, auto func(asn int) string) {
+	no := c.Has("no")
+	switch {
+	case c.Has("rd"):
+		e.RD = ""
+		if !no && c.Has("auto") {
+			e.RD = "auto"
+		} else if !no {
+			e.RD = c.Str("rd")
+		}
+	case c.Has("redistribute"):
+		e.Redistribute = !no
+	case c.Has("route-target"):
+		rt := state.RouteTarget{Dir: "both", Value: c.Str("rt")}
+		for _, d := range []string{"import", "export"} {
+			if c.Has(d) {
+				rt.Dir = d
+			}
+		}
+		if c.Has("auto") {
+			rt.Value = auto(c.Int("asn"))
+		}
+		if no {
+			e.RemoveRouteTarget(rt)
+		} else {
+			e.SetRouteTarget(rt)
+		}
+	}
+}
+
+// eosFlood handles "vxlan vlan N flood vtep [add|remove] A ..." and
+// "no vxlan vlan N flood vtep [A ...]".
+func eosFlood(c *cli.Call) error {
+	vlan := c.Int("vlan")
+	var list []string
+	if c.Given("list") {
+		list = c.Arg("list").([]string)
+	}
+	return c.Update(func(cfg *state.Config) error {
+		cur := cfg.Overlay.FloodVTEPs[vlan]
+		next := list
+		switch {
+		case c.Has("no") && len(list) == 0:
+			next = nil
+		case c.Has("no") || c.Has("remove"):
+			next = slices.DeleteFunc(slices.Clone(cur), func(a string) bool { return slices.Contains(list, a) })
+		case c.Has("add"):
+			next = slices.Clone(cur)
+			for _, a := range list {
+				if !slices.Contains(next, a) {
+					next = append(next, a)
+				}
+			}
+		}
+		cfg.Overlay.SetFlood(vlan, next)
+		return nil
+	})
+}
+
+// ipv4sParam matches one or more IPv4 addresses.
+func ipv4sParam(in cli.ParamInput) (any, int, cli.FailKind) {
+	var out []string
+	for _, t := range in.Tokens {
+		a, err := netip.ParseAddr(t)
+		if err != nil || !a.Is4() {
+			break
+		}
+		out = append(out, a.String())
+	}
+	if len(out) == 0 {
+		return nil, 1, cli.FailInvalid
+	}
+	return out, len(out), cli.FailNone
+}
+
+// rtParam matches a route target or distinguisher, ASN:NN or A.B.C.D:NN.
+func rtParam(in cli.ParamInput) (any, int, cli.FailKind) {
+	t := in.Tokens[0]
+	admin, num, ok := strings.Cut(t, ":")
+	n, err := strconv.ParseUint(num, 10, 32)
+	if !ok || err != nil || strings.HasPrefix(num, "+") || n > 4294967295 {
+		return nil, 1, cli.FailInvalid
+	}
+	if a, err := netip.ParseAddr(admin); err == nil && a.Is4() && n <= 65535 {
+		return t, 1, cli.FailNone
+	}
+	if asn, err := strconv.ParseUint(admin, 10, 32); err == nil && asn > 0 && !strings.HasPrefix(admin, "+") {
+		return t, 1, cli.FailNone
+	}
+	return nil, 1, cli.FailInvalid
 }

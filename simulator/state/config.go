@@ -117,6 +117,10 @@ type Config struct {
 	VNIs  map[int]int // VLAN id -> VXLAN VNI
 	Ports map[string]Port
 	LAGs  map[int]LAG
+	// Overlay (EVPN, NVE members, flood lists) and PortACLs (IP access
+	// lists and their port bindings): see overlay.go.
+	Overlay  Overlay
+	PortACLs ACLTable
 }
 
 // NewConfig returns a factory-default configuration: VLAN 1 named
@@ -141,6 +145,9 @@ func (c Config) Clone() Config {
 		VNIs:  maps.Clone(c.VNIs),
 		Ports: maps.Clone(c.Ports),
 		LAGs:  make(map[int]LAG, len(c.LAGs)),
+		// Overlay and PortACLs: see overlay.go.
+		Overlay:  c.Overlay.Clone(),
+		PortACLs: c.PortACLs.Clone(),
 	}
 	for n, l := range c.LAGs {
 		l.Members = slices.Clone(l.Members)

@@ -1,0 +1,294 @@
+package simulator
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/openmercury/mercury/simulator/state"
+)
+
+// The EVPN/VXLAN, flood-list and security-group parts of NGS's EOS and
+// NX-OS templates (reference ngs.md, Appendix A), with the placeholders
+// NGS fills in code.
+
+const sg0 = "ngs-in-4f5c2b1e-8d3a-4b6f-9e21-7a0c3d5e6f80" // NGS's ACL name for a security group
+
+// eosEVPN fills an EOS EVPN template for VLAN seg (VNI 5<seg>, multicast
+// group 239.1.1.<seg>, route target 65000:<seg>) as NGS's
+// plug_switch_to_network does with ngs_bgp_asn = 65000.
+func eosEVPN(tmpl, seg string) op {
+	return ngs(tmpl, "bgp_asn", "65000", "segmentation_id", seg, "vni", "5"+seg, "vxlan_interface", "Vxlan1",
+		"mcast_group", "239.1.1."+seg, "evpn_route_target", "65000:"+seg)
+}
+
+// nxosVNI fills an NX-OS L2VNI template for VLAN seg (VNI 5<seg>) on nve1.
+func nxosVNI(tmpl, seg string) op {
+	return ngs(tmpl, "segmentation_id", seg, "vni", "5"+seg, "nve_interface", "nve1", "mcast_group", "239.1.1.44")
+}
+
+// sgRule fills NX-OS's one rule template as NGS's _prepare_security_group_rule
+// does: filter is "eq P", "range A B", ICMP "TYPE CODE", or "".
+func sgRule(proto, prefix, filter string) op {
+	return ngs("ADD_SECURITY_GROUP_RULE_EGRESS", "protocol", proto, "remote_ip_prefix", prefix, "filter", filter)
+}
+
+// ngsNotSent lists the Appendix A entries of a platform that
+// ngsTemplates does not send verbatim, each with the reason.
+func ngsNotSent(platform string) map[string]string {
+	switch platform {
+	case "arista-eos":
+		return map[string]string{
+			"ERROR_MSG_PATTERNS": "regexes, not commands: TestEOSErrorsMatchNGSPatterns matches them against the simulator's output",
+		}
+	case "cisco-nxos":
+		return map[string]string{
+			"PLUG_SWITCH_TO_NETWORK":     "True in Appendix A: NGS builds it in code from PLUG_EVPN_VNI, PLUG_VLAN_VNI_SEGMENT, PLUG_NVE_MEMBER and PLUG_NVE_INGRESS_REPLICATION or PLUG_NVE_MCAST_GROUP, which the NX-OS case sends in that order",
+			"UNPLUG_SWITCH_FROM_NETWORK": "True in Appendix A: NGS builds it from UNPLUG_NVE_MEMBER, UNPLUG_VLAN_VNI_SEGMENT and UNPLUG_EVPN_VNI, which the NX-OS case sends in that order",
+		}
+	}
+	return nil
+}
+
+// appendixA is every entry Appendix A lists for the platform.
+func appendixA(platform string) []string {
+	switch platform {
+	case "arista-eos":
+		return []string{"ADD_NETWORK", "DELETE_NETWORK", "PLUG_PORT_TO_NETWORK", "DELETE_PORT", "ADD_NETWORK_TO_TRUNK",
+			"REMOVE_NETWORK_FROM_TRUNK", "SET_NATIVE_VLAN", "DELETE_NATIVE_VLAN", "SET_NATIVE_VLAN_BOND", "DELETE_NATIVE_VLAN_BOND",
+			"ADD_NETWORK_TO_BOND_TRUNK", "DELETE_NETWORK_ON_BOND_TRUNK", "ENABLE_PORT", "DISABLE_PORT", "ERROR_MSG_PATTERNS",
+			"PLUG_SWITCH_TO_NETWORK", "UNPLUG_SWITCH_FROM_NETWORK", "SHOW_VLAN_PORTS", "SHOW_VLAN_VNI", "ENSURE_VLAN",
+			"PLUG_EVPN_VLAN", "PLUG_EVPN_ROUTE_TARGET_AUTO", "PLUG_EVPN_ROUTE_TARGET_EXPLICIT", "PLUG_MCAST_FLOOD_VTEP",
+			"UNPLUG_MCAST_FLOOD_VTEP", "UNPLUG_EVPN_VLAN"}
+	case "cisco-nxos":
+		return []string{"ADD_NETWORK", "DELETE_NETWORK", "PLUG_PORT_TO_NETWORK", "DELETE_PORT", "ADD_NETWORK_TO_TRUNK",
+			"REMOVE_NETWORK_FROM_TRUNK", "ENABLE_PORT", "DISABLE_PORT", "PLUG_SWITCH_TO_NETWORK", "UNPLUG_SWITCH_FROM_NETWORK",
+			"SHOW_VLAN_PORTS", "SHOW_VLAN_VNI", "ADD_SECURITY_GROUP", "ADD_SECURITY_GROUP_COMPLETE", "REMOVE_SECURITY_GROUP",
+			"ADD_SECURITY_GROUP_RULE_EGRESS", "BIND_SECURITY_GROUP", "UNBIND_SECURITY_GROUP", "PLUG_EVPN_VNI",
+			"PLUG_VLAN_VNI_SEGMENT", "PLUG_NVE_MEMBER", "PLUG_NVE_MCAST_GROUP", "PLUG_NVE_INGRESS_REPLICATION",
+			"UNPLUG_NVE_MEMBER", "UNPLUG_VLAN_VNI_SEGMENT", "UNPLUG_EVPN_VNI"}
+	}
+	return nil
+}
+
+// TestNGSAppendixACoverage: every Appendix A entry of EOS and NX-OS is a
+// template TestNGSSessions sends (and some step does send it), or is
+// listed in ngsNotSent with its reason; nothing is left out silently.
+func TestNGSAppendixACoverage(t *testing.T) {
+	for _, platform := range []string{"arista-eos", "cisco-nxos"} {
+		t.Run(platform, func(t *testing.T) {
+			templates, notSent := ngsTemplates(platform), ngsNotSent(platform)
+			used := map[string]bool{}
+			var walk func(o op)
+			walk = func(o op) {
+				used[o.tmpl] = true
+				for _, p := range o.parts {
+					walk(p)
+				}
+			}
+			for _, tc := range ngsCases() {
+				if tc.platform != platform {
+					continue
+				}
+				for _, st := range tc.steps {
+					for _, o := range st.ops {
+						walk(o)
+					}
+				}
+			}
+			all := appendixA(platform)
+			for _, name := range all {
+				_, sent := templates[name]
+				reason, skipped := notSent[name]
+				switch {
+				case sent && skipped:
+					t.Errorf("%s is both sent and listed as not sent (%s)", name, reason)
+				case !sent && !skipped:
+					t.Errorf("Appendix A's %s is neither in ngsTemplates nor in ngsNotSent", name)
+				case sent && !used[name]:
+					t.Errorf("%s is in ngsTemplates but no step sends it", name)
+				}
+			}
+			for name := range templates {
+				if !slices.Contains(all, name) {
+					t.Errorf("ngsTemplates has %s, which Appendix A does not list", name)
+				}
+			}
+		})
+	}
+}
+
+// overlaySummary renders the overlay and ACL state a step asserts:
+// "evpn", "nve", "flood", "acls" and "acl:<interface>".
+func overlaySummary(cfg state.Config, name string) (string, bool) {
+	o := cfg.Overlay
+	evis := func(m map[int]state.EVPN) []string {
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			e := m[k]
+			var f []string
+			if e.RD != "" {
+				f = append(f, "rd="+e.RD)
+			}
+			for _, rt := range e.RouteTargets {
+				f = append(f, rt.Dir+"="+rt.Value)
+			}
+			if e.Redistribute {
+				f = append(f, "redistribute")
+			}
+			out = append(out, fmt.Sprintf("%d:%s", k, strings.Join(f, ",")))
+		}
+		return out
+	}
+	var parts []string
+	switch {
+	case name == "evpn":
+		if o.BGPAS != "" {
+			parts = append(parts, "bgp="+o.BGPAS)
+		}
+		parts = append(append(parts, evis(o.EVPNByVLAN)...), evis(o.EVPNByVNI)...)
+	case name == "nve":
+		for _, vni := range slices.Sorted(maps.Keys(o.NVE)) {
+			m := o.NVE[vni]
+			s := fmt.Sprintf("%d=%s", vni, m.Replication)
+			if m.McastGroup != "" {
+				s += " " + m.McastGroup
+			}
+			if m.SuppressARP {
+				s += ",suppress-arp"
+			}
+			parts = append(parts, s)
+		}
+	case name == "flood":
+		for _, v := range slices.Sorted(maps.Keys(o.FloodVTEPs)) {
+			parts = append(parts, fmt.Sprintf("%d=%s", v, strings.Join(o.FloodVTEPs[v], " ")))
+		}
+	case name == "acls":
+		for _, n := range cfg.PortACLs.Names() {
+			var es []string
+			for _, e := range cfg.PortACLs.Lists[n].Entries {
+				es = append(es, fmt.Sprintf("%d %s %s", e.Seq, e.Action, e.Rule))
+			}
+			parts = append(parts, n+": "+strings.Join(es, "; "))
+		}
+		return strings.Join(parts, " | "), true
+	case strings.HasPrefix(name, "acl:"):
+		return cfg.PortACLs.In[strings.TrimPrefix(name, "acl:")], true
+	default:
+		return "", false
+	}
+	return strings.Join(parts, " "), true
+}
+
+// TestEOSErrorsMatchNGSPatterns: the EOS simulator refuses a VLAN that is
+// mapped to another VNI, and a VNI another VLAN has, in words NGS's
+// ERROR_MSG_PATTERNS (verbatim from Appendix A) recognise, and changes
+// nothing; its invalid and incomplete answers match the other two.
+func TestEOSErrorsMatchNGSPatterns(t *testing.T) {
+	patterns := map[string]*regexp.Regexp{
+		"invalid":    regexp.MustCompile(`% Invalid input`),
+		"incomplete": regexp.MustCompile(`% Incomplete command`),
+		"vni":        regexp.MustCompile(`% VLAN \d+ is already mapped to VNI \d+`),
+	}
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "arista-eos"})
+	tm := shell(t, d, "admin", "admin", 0)
+	tm.expect(tm.promptRE())
+	tm.cmd("configure terminal")
+	tm.cmd("interface Vxlan1")
+	if out := tm.cmd("vxlan vlan 100 vni 5100"); out != "" {
+		t.Fatalf("mapping VLAN 100 answered %q", out)
+	}
+	before := d.State()
+	cases := []struct{ line, pattern, want string }{
+		{"vxlan vlan 100 vni 5200", "vni", "% VLAN 100 is already mapped to VNI 5100"},
+		{"vxlan vlan 101 vni 5100", "vni", "% VLAN 100 is already mapped to VNI 5100"},
+		{"vxlan vlan 100 vnii 5200", "invalid", ""},
+		{"vxlan vlan 100 vni", "incomplete", ""},
+		{"vxlan vlan 100 flood vtep 239.1.1", "invalid", ""},
+		{"vxlan vlan 100 flood vtep", "incomplete", ""},
+	}
+	for _, tc := range cases {
+		out := tm.cmd(tc.line)
+		for name, re := range patterns {
+			if got := re.MatchString(out); got != (name == tc.pattern) {
+				t.Errorf("%q answered %q: NGS pattern %q matches: %v", tc.line, out, re, got)
+			}
+		}
+		if tc.want != "" && !strings.Contains(out, tc.want) {
+			t.Errorf("%q answered %q, want %q", tc.line, out, tc.want)
+		}
+	}
+	if after := d.State(); !reflect.DeepEqual(before.Running, after.Running) {
+		t.Errorf("a refused line changed the state: VNIs %v -> %v", before.Running.VNIs, after.Running.VNIs)
+	}
+	if out := tm.cmd("vxlan vlan 100 vni 5100"); out != "" {
+		t.Errorf("mapping VLAN 100 to its own VNI again answered %q", out)
+	}
+}
+
+// TestOverlayNearMisses: lines close to NGS's EVPN, NVE, flood-list and
+// ACL commands are refused, each in its mode, without changing state.
+func TestOverlayNearMisses(t *testing.T) {
+	cases := map[string][][]string{
+		"arista-eos": {
+			{"router bgp 0", "router bgp 4294967296", "router bgp", "router bgpp 65000"},
+			{"router bgp 65000", "router bgp 65001"},
+			{"router bgp 65000", "vlan 4095", "vlan 100", "rd", "rd 65000", "rd auto auto", "route-target both auto",
+				"route-target both 65000", "route-target both 65000:x", "route-target import auto", "route-target import auto 0",
+				"route-target everything 65000:1", "redistribute", "redistribute static"},
+			{"interface Vxlan1", "vxlan vlan 100 flood", "vxlan vlan 100 flood vtep 300.1.1.1", "vxlan vlan 100 flood vtep add",
+				"vxlan vlan 4095 flood vtep 10.0.0.1", "vxlan vlan 100 flood vtep 10.0.0.1 x", "no vxlan vlan 100 flood"},
+		},
+		"cisco-nxos": {
+			{"evpn", "vni 5100", "vni 0 l2", "vni 16777215 l2", "vni 5100 l3", "vni 5100 l2", "rd", "rd 65000",
+				"route-target both", "route-target both 65000", "route-target all auto", "route-target both auto auto"},
+			{"interface nve2", "interface nve1", "member vni", "member vni 0", "member 5100", "member vni 5100",
+				"mcast-group 10.0.0.1", "mcast-group 239.1.1", "ingress-replication protocol", "ingress-replication protocol static",
+				"suppress-arp now"},
+			{"interface nve1", "member vni 5200", "ingress-replication protocol bgp", "mcast-group 239.1.1.1"},
+			{"ip access-list", "ip access-list bad/name", "ip access-list ngs-in-1", "permit tcp any", "permit tcp 10.0.0.0/24",
+				"permit sctp any any", "permit tcp any 10.0.0.0/33", "permit tcp any 10.0.0.0/24 eq", "permit tcp any 10.0.0.0/24 eq 65536",
+				"permit tcp any 10.0.0.0/24 range 80", "permit tcp any 10.0.0.0/24 range 90 80", "permit icmp any any 256",
+				"permit ip any any eq 80", "allow tcp any any"},
+			{"interface Ethernet1/1", "ip port access-group ngs-in-1", "ip port access-group ngs-in-1 out",
+				"ip access-group ngs-in-1 in", "no ip port access-group ngs-in-2 in"},
+		},
+	}
+	// accepted are the lines above that are valid (they move between
+	// modes or set up what the next line needs).
+	accepted := map[string]bool{"router bgp 65000": true, "vlan 100": true, "interface Vxlan1": true, "evpn": true,
+		"vni 5100 l2": true, "interface nve1": true, "member vni 5100": true, "member vni 5200": true,
+		"ingress-replication protocol bgp": true, "ip access-list ngs-in-1": true, "interface Ethernet1/1": true}
+	for platform, blocks := range cases {
+		t.Run(platform, func(t *testing.T) {
+			s := newServer(t)
+			d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: platform})
+			tm := shell(t, d, "admin", "admin", 0)
+			tm.expect(tm.promptRE())
+			for _, block := range blocks {
+				tm.cmd("configure terminal")
+				before := d.State().Running
+				for _, l := range block {
+					if accepted[l] {
+						tm.cmd(l)
+						before = d.State().Running
+						continue
+					}
+					tm.cmd(l)
+					if c := d.Commands(); c[len(c)-1].Line != l || c[len(c)-1].Error == "" {
+						t.Errorf("%q was accepted; it must be refused", l)
+					}
+					if after := d.State().Running; !reflect.DeepEqual(before, after) {
+						t.Errorf("refused %q changed the state: %+v -> %+v", l, before.Overlay, after.Overlay)
+					}
+				}
+				tm.cmd("end")
+			}
+		})
+	}
+}
