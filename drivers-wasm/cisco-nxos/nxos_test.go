@@ -9,6 +9,7 @@ import (
 	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/sdk/drivertest"
 	"github.com/openmercury/mercury/simulator"
+	"github.com/openmercury/mercury/simulator/state"
 )
 
 // TestAgainstSimulator runs the driver natively against a simulated
@@ -73,18 +74,68 @@ func TestLAGAgainstSimulator(t *testing.T) {
 		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 20}}, Want: `{"kind":"conflict","message":"VLAN 20 is still carried by port-channel1: detach those ports first, or delete with force"}`},
 		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node-7-bond"}, IdleVLAN: 10}, Want: `{"changed":true,"commands":["interface Ethernet1/3","no channel-group","switchport mode access","switchport access vlan 10","interface Ethernet1/4","no channel-group","switchport mode access","switchport access vlan 10","no interface port-channel1"],"number":1}`},
 		{Op: abi.OpLAGDelete, Req: sdk.LAGDeleteRequest{LAG: sdk.LAG{Name: "node-7-bond"}, IdleVLAN: 10}, Want: `{"changed":false}`},
-		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050, Name: "overlay"}}, Want: `{"changed":true,"commands":["vlan 50","name overlay","exit","vlan 50","vn-segment 10050","exit"]}`},
+		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050, Name: "overlay"}}, Want: `{"changed":true,"commands":["vlan 50","name overlay","exit","evpn","vni 10050 l2","rd auto","route-target both auto","exit","vlan 50","vn-segment 10050","exit","interface nve1","member vni 10050","ingress-replication protocol bgp","exit"]}`},
 		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050, Name: "overlay"}}, Want: `{"changed":false}`},
 		{Op: abi.OpAddNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 51, VNI: 10050}}, Want: `{"kind":"conflict","message":"VNI 10050 is already mapped to VLAN 50: delete that network first"}`},
-		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050}}, Want: `{"changed":true,"commands":["vlan 50","no vn-segment","exit","no vlan 50"]}`},
+		{Op: abi.OpDeleteNetwork, Req: sdk.NetworkRequest{Network: sdk.Network{VLAN: 50, VNI: 10050}}, Want: `{"changed":true,"commands":["interface nve1","no member vni 10050","exit","vlan 50","no vn-segment","exit","evpn","no vni 10050","exit","no vlan 50"]}`},
 	})
 	st := dev.State()
-	if len(st.Running.LAGs) != 0 || len(st.Running.VNIs) != 0 {
-		t.Errorf("LAGs %+v and VNI maps %v left after their deletion", st.Running.LAGs, st.Running.VNIs)
+	if len(st.Running.LAGs) != 0 || len(st.Running.VNIs) != 0 || len(st.Running.Overlay.NVE) != 0 || len(st.Running.Overlay.EVPNByVNI) != 0 {
+		t.Errorf("LAGs %+v, VNI maps %v, NVE members %v and EVPN VNIs %v left after their deletion",
+			st.Running.LAGs, st.Running.VNIs, st.Running.Overlay.NVE, st.Running.Overlay.EVPNByVNI)
 	}
 	for _, m := range []string{"Ethernet1/3", "Ethernet1/4"} {
 		if p := st.Running.Ports[m]; p.LAG != 0 || p.Mode != "access" || p.AccessVLAN != 10 || p.Shutdown {
 			t.Errorf("%s after lag_delete: %+v, want an enabled access port on idle VLAN 10", m, p)
 		}
+	}
+}
+
+// TestVNIReplicationOption: options.nve_replication chooses the NVE
+// member's flooding (a multicast group here, without EVPN); a bad value is
+// refused before any command; a VNI mapped without its NVE member (as an
+// older driver left it) is completed.
+func TestVNIReplicationOption(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "nxos-1", Platform: "cisco-nxos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(vlan, vni int) sdk.NetworkRequest {
+		return sdk.NetworkRequest{Network: sdk.Network{VLAN: vlan, VNI: vni}}
+	}
+	mcast := drivertest.SimCallerWith(t, dev, map[string]string{"name": "nxos-1", "options.nve_replication": "mcast:239.1.1.60"})
+	drivertest.RunSimSteps(t, mcast, []drivertest.SimStep{
+		{Op: abi.OpAddNetwork, Req: add(60, 10060), Want: `{"changed":true,"commands":["vlan 60","exit","vlan 60","vn-segment 10060","exit","interface nve1","member vni 10060","mcast-group 239.1.1.60","exit"]}`},
+		{Op: abi.OpAddNetwork, Req: add(60, 10060), Want: `{"changed":false}`},
+	})
+	if m := dev.State().Running.Overlay.NVE[10060]; m.Replication != state.ReplicationMulticast || m.McastGroup != "239.1.1.60" {
+		t.Errorf("NVE member 10060: %+v, want flooding to 239.1.1.60", m)
+	}
+	for _, bad := range []string{"mcast:10.0.0.1", "static", "mcast:"} {
+		call := drivertest.SimCallerWith(t, dev, map[string]string{"name": "nxos-1", "options.nve_replication": bad})
+		want := `{"kind":"invalid","message":"device nxos-1: options.nve_replication \"` + bad + `\" is neither bgp nor mcast:GROUP with an IPv4 multicast GROUP: fix the option"}`
+		drivertest.RunSimSteps(t, call, []drivertest.SimStep{{Op: abi.OpAddNetwork, Req: add(61, 10061), Want: want}})
+	}
+	if _, ok := dev.State().Running.VLANs[61]; ok {
+		t.Error("a refused add_network created VLAN 61")
+	}
+	// A vn-segment without its NVE member reads as unmapped: add_network
+	// sends the whole map again, which completes it.
+	if err := dev.Store().Update(func(c *state.Config) error {
+		c.SetVLAN(70, "VLAN0070")
+		c.VNIs[70] = 10070
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	bgp := drivertest.SimCaller(t, dev)
+	drivertest.RunSimSteps(t, bgp, []drivertest.SimStep{
+		{Op: abi.OpAddNetwork, Req: add(70, 10070), Want: `{"changed":true,"commands":["evpn","vni 10070 l2","rd auto","route-target both auto","exit","vlan 70","vn-segment 10070","exit","interface nve1","member vni 10070","ingress-replication protocol bgp","exit"]}`},
+		{Op: abi.OpAddNetwork, Req: add(70, 10070), Want: `{"changed":false}`},
+	})
+	if m := dev.State().Running.Overlay.NVE[10070]; m.Replication != state.ReplicationBGP {
+		t.Errorf("NVE member 10070: %+v, want ingress replication over BGP", m)
 	}
 }

@@ -31,6 +31,12 @@ type Switch struct {
 	// ("ae%s") for a driver that sets Parse; with a Syntax, its LAGName
 	// is used.
 	LAGName string
+	// VNITemplates, when set, gives the MapVNI and UnmapVNI lines for the
+	// device a call is for, from its settings (driver options); an error
+	// fails add_network or delete_network of a mapped VLAN before any
+	// command is sent. Templates.MapVNI must still be set: it says the
+	// driver supports VXLAN.
+	VNITemplates func(h sdk.Host) (mapVNI, unmapVNI []string, err error)
 }
 
 // Templates are the configuration lines a Switch sends. Placeholders:
@@ -139,6 +145,14 @@ type driver struct {
 	sw    *Switch
 	cli   *CLI
 	parse func(string) (Running, error)
+}
+
+// vniTemplates returns the VNI map and unmap lines for the device.
+func (d *driver) vniTemplates(h sdk.Host) (mapVNI, unmapVNI []string, err error) {
+	if d.sw.VNITemplates == nil {
+		return d.sw.Templates.MapVNI, d.sw.Templates.UnmapVNI, nil
+	}
+	return d.sw.VNITemplates(h)
 }
 
 // vars holds a template's placeholder values.
@@ -504,6 +518,10 @@ func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error
 		lines = append(lines, l...)
 	}
 	if n.VNI != 0 && run.VNIs[n.VLAN] != n.VNI {
+		mapVNI, _, err := d.vniTemplates(h)
+		if err != nil {
+			return sdk.Result{}, err
+		}
 		if old := run.VNIs[n.VLAN]; old != 0 {
 			return sdk.Result{}, sdk.Conflict("VLAN %d is already mapped to VNI %d: delete that network first", n.VLAN, old)
 		}
@@ -512,7 +530,7 @@ func (d *driver) addNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, error
 				return sdk.Result{}, sdk.Conflict("VNI %d is already mapped to VLAN %d: delete that network first", vni, vlan)
 			}
 		}
-		l, err := render(d.sw.Templates.MapVNI, v)
+		l, err := render(mapVNI, v)
 		if err != nil {
 			return sdk.Result{}, err
 		}
@@ -576,7 +594,11 @@ func (d *driver) deleteNetwork(h sdk.Host, r sdk.NetworkRequest) (sdk.Result, er
 		}
 	}
 	if vni := run.VNIs[v]; vni != 0 && len(d.sw.Templates.UnmapVNI) > 0 {
-		l, err := render(d.sw.Templates.UnmapVNI, vars{"vlan": strconv.Itoa(v), "vni": strconv.Itoa(vni), "name": run.VLANs[v]})
+		_, unmapVNI, err := d.vniTemplates(h)
+		if err != nil {
+			return sdk.Result{}, err
+		}
+		l, err := render(unmapVNI, vars{"vlan": strconv.Itoa(v), "vni": strconv.Itoa(vni), "name": run.VLANs[v]})
 		if err != nil {
 			return sdk.Result{}, err
 		}
