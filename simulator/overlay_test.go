@@ -292,3 +292,63 @@ func TestOverlayNearMisses(t *testing.T) {
 		})
 	}
 }
+
+// TestOverlayEditForms: the forms beyond NGS's templates (the "no" forms,
+// flood-list add/remove, explicit sequence numbers) reach the state they
+// name. Each case runs its lines in one configuration session on a fresh
+// device and checks summaries.
+func TestOverlayEditForms(t *testing.T) {
+	cases := []struct {
+		platform, name string
+		lines          []string
+		want           map[string]string
+	}{
+		{"arista-eos", "MAC-VRF lines and their no forms", []string{
+			"router bgp 65000", "vlan 10", "rd 10.0.0.1:10", "route-target import 65000:10", "route-target export auto 65000",
+			"redistribute learned", "no route-target import 65000:10", "no redistribute learned", "vlan 20", "rd auto", "no rd",
+		}, map[string]string{"evpn": "bgp=65000 10:rd=10.0.0.1:10,export=auto 65000 20:"}},
+		{"arista-eos", "no router bgp drops the MAC-VRFs", []string{"router bgp 65000", "vlan 10", "rd auto", "exit", "exit", "no router bgp 65000"},
+			map[string]string{"evpn": ""}},
+		{"arista-eos", "flood list add, remove and no", []string{
+			"interface Vxlan1", "vxlan vlan 10 flood vtep 10.0.0.1 10.0.0.2", "vxlan vlan 10 flood vtep add 10.0.0.3 10.0.0.1",
+			"vxlan vlan 10 flood vtep remove 10.0.0.2", "vxlan vlan 20 flood vtep 10.0.0.9", "no vxlan vlan 20 flood vtep 10.0.0.9",
+			"vxlan vlan 30 flood vtep 10.0.0.7", "vxlan vlan 30 flood vtep 10.0.0.8",
+		}, map[string]string{"flood": "10=10.0.0.1 10.0.0.3 30=10.0.0.8"}},
+		{"cisco-nxos", "L2 VNI lines and their no forms", []string{
+			"evpn", "vni 5100 l2", "rd 65000:5100", "route-target import 65000:1", "route-target both auto", "no route-target export auto",
+			"no rd", "exit", "vni 5200 l2", "exit", "no vni 5200 l2",
+		}, map[string]string{"evpn": "5100:import=65000:1,import=auto"}},
+		{"cisco-nxos", "no evpn", []string{"evpn", "vni 5100 l2", "exit", "exit", "no evpn"}, map[string]string{"evpn": ""}},
+		{"cisco-nxos", "NVE member lines and their no forms", []string{
+			"interface nve1", "member vni 5100", "mcast-group 239.1.1.1", "suppress-arp", "no mcast-group 239.1.1.2",
+			"no suppress-arp", "exit", "member vni 5200", "ingress-replication protocol bgp", "no ingress-replication protocol bgp",
+			"mcast-group 239.1.1.2", "exit", "member vni 5300", "exit", "no member vni 5300",
+		}, map[string]string{"nve": "5100=multicast 239.1.1.1 5200=multicast 239.1.1.2"}},
+		{"cisco-nxos", "ACL sequence numbers and bindings", []string{
+			"ip access-list a", "permit ip any any", "5 deny tcp 10.0.0.0/8 any eq 23", "permit udp any 10.1.0.0/16 range 53 54",
+			"no 10", "exit", "ip access-list b", "exit", "no ip access-list b", "interface Ethernet1/1", "ip port access-group a in",
+			"interface Ethernet1/2", "ip port access-group a in", "no ip port access-group a in",
+		}, map[string]string{"acls": "a: 5 deny tcp 10.0.0.0/8 any eq 23; 20 permit udp any 10.1.0.0/16 range 53 54",
+			"acl:Ethernet1/1": "a", "acl:Ethernet1/2": ""}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.platform+"/"+tc.name, func(t *testing.T) {
+			s := newServer(t)
+			d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: tc.platform})
+			tm := shell(t, d, "admin", "admin", 0)
+			tm.expect(tm.promptRE())
+			configSession(tm, tc.lines)
+			for _, c := range d.Commands() {
+				if c.Error != "" {
+					t.Errorf("%q was refused: %s", c.Line, c.Error)
+				}
+			}
+			running := d.State().Running
+			for name, want := range tc.want {
+				if got, _ := overlaySummary(running, name); got != want {
+					t.Errorf("%s = %q, want %q", name, got, want)
+				}
+			}
+		})
+	}
+}
