@@ -352,3 +352,22 @@ func TestOverlayEditForms(t *testing.T) {
 		})
 	}
 }
+
+// TestNXOSVNSegmentIsOneToOne: a vn-segment another VLAN has is refused,
+// and changes nothing.
+func TestNXOSVNSegmentIsOneToOne(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "cisco-nxos"})
+	tm := shell(t, d, "admin", "admin", 0)
+	tm.expect(tm.promptRE())
+	configSession(tm, []string{"vlan 10", "vn-segment 5010", "exit", "vlan 11"})
+	before := d.State().Running
+	tm.cmd("configure terminal")
+	tm.cmd("vlan 11")
+	if out := tm.cmd("vn-segment 5010"); out != "ERROR: VNI 5010 is already mapped to VLAN 10\n" {
+		t.Errorf("a taken vn-segment answered %q", out)
+	}
+	if after := d.State().Running; !reflect.DeepEqual(before.VNIs, after.VNIs) {
+		t.Errorf("the refused vn-segment changed the VNI maps: %v -> %v", before.VNIs, after.VNIs)
+	}
+}

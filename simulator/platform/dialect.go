@@ -196,6 +196,11 @@ func (d *dialect) vnSegment(c *cli.Call) error {
 	ids := modeVLANs(c)
 	return c.Update(func(cfg *state.Config) error {
 		for _, id := range ids.IDs() {
+			for other, v := range cfg.VNIs {
+				if v == vni && other != id && d.vniTaken != "" {
+					return cli.Fail(d.vniTaken, other, v)
+				}
+			}
 			cfg.VNIs[id] = vni
 		}
 		return nil

@@ -58,7 +58,8 @@ import (
 // '^' marker." and "% Ambiguous command at '^' marker." with a caret line
 // are documented NX-OS output. "% Invalid range at '^' marker." for numbers
 // and ports out of range, and the lock, save-failure and default-VLAN
-// texts, are approximations, as are the "ERROR: ..." texts of the EVPN,
+// texts, are approximations, as are "ERROR: VNI V is already mapped to
+// VLAN N" (a vn-segment another VLAN has) and the "ERROR: ..." texts of the EVPN,
 // NVE and access-list commands (a replication mode while the other is
 // set, an unbound access-group removed, an entry in a deleted list).
 func nxosSpec() cli.Spec {
@@ -73,6 +74,7 @@ func nxosSpec() cli.Spec {
 		vniOnVLN:      true,
 		save:          saved("[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n"),
 		noDefaultVLAN: "ERROR: VLAN 1 is the default VLAN and cannot be deleted",
+		vniTaken:      "ERROR: VNI %[2]d is already mapped to VLAN %[1]d",
 		notPort:       "ERROR: channel-group is not allowed on a port-channel",
 		gone:          "ERROR: Interface %s does not exist",
 	}
