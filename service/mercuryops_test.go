@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,6 +137,49 @@ func TestCallerScopes(t *testing.T) {
 	}
 	if _, err := svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(150)}); err != nil {
 		t.Fatalf("a VLAN inside the scope: %v", err)
+	}
+}
+
+// TestCallerScopeRemovals: a caller limited to VLANs 100-199 cannot take
+// another VLAN off a port, by detach, replacement or reset, in either
+// dialect and in a dry run; what it may remove, it removes.
+func TestCallerScopeRemovals(t *testing.T) {
+	svc, dev := simService(t, "never", 0)
+	ctx := context.Background()
+	tenant := service.Caller{Identity: "tenant-a"}
+	attach(t, svc, "Ethernet2", 300) // another tenant's port
+	trunk := "trunk"
+	if _, err := svc.UpdatePort(ctx, service.Caller{Identity: "test"}, service.UpdatePortRequest{
+		SwitchID: "eos-1", PortName: "Ethernet3", Mode: &trunk, AllowedVLANs: []int{150, 300}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"detach the whole port", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet2")}))},
+		{"detach its VLAN", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet2"), Network: ptr(vlanNet(300))}))},
+		{"dry run", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet2"), DryRun: true}))},
+		{"replace by an access attach", second(svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet2"), Network: vlanNet(150)}))},
+		{"Ironic reset_port", second(svc.ResetPort(ctx, tenant, service.ResetPortRequest{SwitchID: "eos-1", PortName: "Ethernet2"}))},
+		{"Ironic update_port", second(svc.UpdatePort(ctx, tenant, service.UpdatePortRequest{SwitchID: "eos-1", PortName: "Ethernet2", Mode: ptr("access"), NativeVLAN: ptr(150)}))},
+		{"a trunk's whole port", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet3")}))},
+	} {
+		want := "may not remove VLAN 300 from eos-1 Ethernet"
+		if fault.KindOf(tc.err) != fault.Denied || !strings.Contains(tc.err.Error(), want) {
+			t.Errorf("%s: %v, want denied: %s", tc.name, tc.err, want)
+		}
+	}
+	run := dev.State().Running
+	if p := run.Ports["Ethernet2"]; p.Mode != "access" || p.AccessVLAN != 300 {
+		t.Fatalf("a refused removal changed Ethernet2: %+v", p.L2)
+	}
+	res, err := svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet3"), Network: ptr(vlanNet(150))})
+	if err != nil || !res.Changed {
+		t.Fatalf("detach of the caller's own VLAN: %+v, %v", res, err)
+	}
+	if p := dev.State().Running.Ports["Ethernet3"]; !slices.Equal(p.Allowed.IDs(), []int{300}) {
+		t.Fatalf("Ethernet3 after the detach of 150: %+v, want only 300 left", p.L2)
 	}
 }
 
