@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -107,6 +108,9 @@ func compile(p Platform) (*compiled, error) {
 	}
 	if p.Prompt == "" {
 		return nil, fmt.Errorf("platform has no prompt pattern")
+	}
+	if len(p.Errors) == 0 {
+		return nil, errors.New("platform has no error patterns: a device's refusal of a command would pass unseen (list the OS's error texts in Errors, e.g. `^% Invalid input`)")
 	}
 	c.prompt = one("prompt", anchor(p.Prompt))
 	c.unprivileged = one("unprivileged", anchor(p.Unprivileged))
