@@ -216,32 +216,35 @@ func (c *wsConn) run() {
 			c.write(c.watch(m, id))
 			continue
 		}
-		if !c.accept(msg) {
-			c.refuse(msg, c.errBusy())
+		if e := c.accept(msg); e != nil {
+			c.refuse(msg, e)
 		}
 	}
 }
 
 // accept starts msg when fewer than MaxInFlight calls run, else queues it
-// when fewer than MaxQueued wait. It reports false when both are full; it
-// never blocks, so the read loop keeps reading.
-func (c *wsConn) accept(msg []byte) bool {
+// when fewer than MaxQueued wait. Otherwise it returns the refusal to
+// answer (the limit, or the connection has failed). It never blocks, so
+// the read loop keeps reading.
+func (c *wsConn) accept(msg []byte) *wireError {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
+	case c.ended:
+		return errNotRun()
 	case c.running < c.s.ws.MaxInFlight:
 		c.running++
 	case len(c.waiting) < c.s.ws.MaxQueued:
 		c.waiting = append(c.waiting, msg)
 		c.active.Add(1)
-		return true
+		return nil
 	default:
-		return false
+		return c.errBusy()
 	}
 	c.active.Add(1)
 	c.calls.Add(1)
 	go c.work(msg)
-	return true
+	return nil
 }
 
 // work runs msg, then each waiting call in turn, until none waits. The
@@ -296,7 +299,7 @@ func (c *wsConn) log(rid string) *slog.Logger {
 // waiting is answered codeNotRun; calls running finish.
 func (c *wsConn) end() {
 	c.mu.Lock()
-	c.ended = true
+	c.ended = true // a failed write may have set it already
 	waiting := c.waiting
 	c.waiting = nil
 	c.mu.Unlock()
@@ -375,6 +378,9 @@ func (c *wsConn) write(b []byte) {
 	defer c.wmu.Unlock()
 	c.conn.SetWriteDeadline(time.Now().Add(c.s.ws.Ping))
 	if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+		c.mu.Lock()
+		c.ended = true // the peer cannot hear replies: no waiting call starts
+		c.mu.Unlock()
 		c.conn.Close() // the reader then ends the connection
 	}
 }

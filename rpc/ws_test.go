@@ -572,3 +572,51 @@ func TestWebSocketOptionsNegative(t *testing.T) {
 		}
 	}
 }
+
+// TestWebSocketPeerLeaves: when the peer goes away, a call waiting for a
+// slot is not run; the running one finishes.
+func TestWebSocketPeerLeaves(t *testing.T) {
+	g := newGate()
+	fb := &fakeBackend{wait: g.wait}
+	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 1, MaxQueued: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c := dialWS(t, hs, nil)
+	c.WriteMessage(websocket.TextMessage, linkCall("running"))
+	g.awaitStarts(t, 1)
+	c.WriteMessage(websocket.TextMessage, linkCall("waiting"))
+	c.WriteMessage(websocket.TextMessage, linkCall("over"))
+	if r := readJSON(t, c); r["id"] != "over" {
+		t.Fatalf("reply %v, want the call over the limit refused", r)
+	}
+	c.Close()
+	// The server notices the peer has left before the running call ends.
+	within(t, 10*time.Second, func() {
+		for {
+			srv.wsMu.Lock()
+			ended := false
+			for wc := range srv.wsLive {
+				wc.mu.Lock()
+				ended = wc.ended
+				wc.mu.Unlock()
+			}
+			srv.wsMu.Unlock()
+			if ended {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+	close(g.release)
+	within(t, 10*time.Second, func() {
+		for srv.wsConns.Load() != 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+	if n := len(fb.Calls()); n != 1 {
+		t.Errorf("backend calls %d, want 1: the waiting call must not run once the peer has left", n)
+	}
+}
