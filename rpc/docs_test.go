@@ -53,6 +53,17 @@ func TestAPIDoc(t *testing.T) {
 			t.Errorf("docs/api.md's error table lacks the kind %s", k)
 		}
 	}
+	// The /ws refusals, as the server words them with its default limits.
+	srv, err := New(Options{Backend: &fakeBackend{}, Auth: NewNoAuth()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := string(errorBody([]byte(`"c25"`), (&wsConn{s: srv}).errBusy()))
+	for _, s := range []string{busy, "`" + errNotRun().message + "`", "| -32000 |", "| -32001 |"} {
+		if !strings.Contains(doc, s) {
+			t.Errorf("docs/api.md does not show %s", s)
+		}
+	}
 	for _, s := range []string{replyTooDeep, replyTooLarge, replyNotPost} {
 		if !strings.Contains(doc, s) {
 			t.Errorf("docs/api.md does not show the reply %s", s)
