@@ -405,9 +405,12 @@ func TestWebSocketInFlight(t *testing.T) {
 	c.WriteMessage(websocket.TextMessage, linkCall("run-2"))
 	g.awaitStarts(t, 2)
 	c.WriteMessage(websocket.TextMessage, linkCall("waits"))
-	c.WriteMessage(websocket.TextMessage, linkCall("refused"))
-	// A notification over the limit is refused too, and not answered.
+	// A notification over the limit is refused too, and not answered. It
+	// goes before "refused": the reader takes messages in order, so once
+	// "refused" is answered the notification is settled, and cannot take
+	// the queue's place freed below.
 	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"2.0","method":"is_link_valid","params":{"link":{"switch_id":"s","port_id":"p"}}}`))
+	c.WriteMessage(websocket.TextMessage, linkCall("refused"))
 	got := nextReply(t, in, ended)
 	e, _ := got["error"].(map[string]any)
 	if got["id"] != "refused" || e == nil || e["code"] != float64(codeBusy) ||
