@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -43,24 +42,12 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "mercury watch: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	wsURL := strings.TrimSuffix(cl.url, "/") + "/ws"
-	wsURL = "ws" + strings.TrimPrefix(strings.TrimPrefix(wsURL, "http"), "ws")
-	h := http.Header{}
-	auth, err := cl.basicAuth()
+	c, wsURL, err := cl.dial(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "mercury watch: %v\n", err)
-		return 2
-	}
-	if auth != "" {
-		h.Set("Authorization", auth)
-	}
-	c, resp, err := websocket.DefaultDialer.DialContext(ctx, wsURL, h)
-	if err != nil {
-		status := ""
-		if resp != nil {
-			status = " (HTTP " + resp.Status + ")"
+		if errors.As(err, new(usageError)) {
+			return 2
 		}
-		fmt.Fprintf(stderr, "mercury watch: %s: %v%s (is mercury serve running there?)\n", wsURL, err, status)
 		return 1
 	}
 	defer c.Close()
