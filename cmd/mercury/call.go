@@ -18,15 +18,29 @@ import (
 
 const callHelp = `Usage: mercury call [flags] METHOD [key=value ...]
 
-Call one JSON-RPC method of a running Mercury and print the result as a
-table (or as JSON with --json). Values are JSON when they parse as JSON
-(100, null, [100,200], true) and strings otherwise.
+Call one JSON-RPC method of a running Mercury and print the result: an
+object as "key  value" rows; an array of objects (list_devices,
+list_drivers) as a table with a column per key; an array of scalars
+(get_allowed_network_types) one per line; nested values as compact JSON.
+With --json, the JSON-RPC reply is printed as it came. Values are JSON when
+they parse as JSON (100, null, [100,200], true) and strings otherwise.
 
   mercury call get_switches
   mercury call update_port switch_id=tor-1 port_name=swp1 description=null \
       mode=access native_vlan=100
 
-Exit status: 0 on a result, 1 on an error reply or a failed call.
+Exit status: 0 on a result, 1 on an error reply or a failed call, 2 on a
+usage error.
+
+Reaching Mercury: --url (or $MERCURY_URL) is its endpoint. With
+auth.strategy http_basic give --user and --password-file. With TLS use an
+https:// URL, and --ca-file when the server's certificate is not signed by a
+CA the system trusts; with auth.strategy mtls also give a client certificate
+signed by the server's client CA, --cert with its --key (its subject is the
+caller the audit records name):
+
+  mercury call --url https://mercury.example:8089/ --ca-file ca.pem \
+      --cert operator.pem --key operator.key get_switches
 
 Flags:`
 
