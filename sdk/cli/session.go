@@ -216,8 +216,10 @@ func (s *Session) retryBusy(line string) (string, error) {
 			return out, sdk.Errorf("busy", "%v (refused %d times, %v apart)", err, tries, s.c.p.CommitBackoff)
 		}
 		s.h.Log(slog.LevelWarn, fmt.Sprintf("%q refused as busy (attempt %d of %d); retrying in %v: %v", line, try, tries, s.c.p.CommitBackoff, err))
-		if serr := s.h.Sleep(s.c.p.CommitBackoff); serr != nil {
-			return out, sdk.Errorf("busy", "%v (refused %d of %d times; the operation's deadline came before the next try: %v)", err, try, tries, serr)
+		if s.h.Sleep(s.c.p.CommitBackoff) != nil {
+			// The host's sleep error (a timeout) stays out of the message:
+			// the runtime would take its kind for the operation's.
+			return out, sdk.Errorf("busy", "%v (refused %d of %d times; the operation's deadline came before the next try)", err, try, tries)
 		}
 	}
 }
