@@ -36,9 +36,9 @@ import (
 // "configure exclusive"; the commit-lock fault refuses the next N commits
 // with that text, applying nothing. The save-error fault is a failed
 // commit ("error: commit failed: ..."), since a Junos commit is the save:
-// it applies nothing either. Approximations: "show configuration" always prints set
-// commands (the driver asks for "| display set", which real Junos needs);
-// "exit configuration-mode" in operational mode is a no-op.
+// it applies nothing either. Approximations: "show configuration" always
+// prints set commands (the driver asks for "| display set", which real
+// Junos needs); "exit configuration-mode" in operational mode is a no-op.
 //
 // LAGs: aggregated Ethernet aeN. A "set interfaces aeN ..." statement
 // creates aeN; "aggregated-ether-options lacp active|passive" makes it
