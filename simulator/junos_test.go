@@ -95,3 +95,98 @@ func TestJunos(t *testing.T) {
 		t.Errorf("configure while locked: %q", out)
 	}
 }
+
+// TestJunosCommitRefusals covers the ways a Junos commit or "configure
+// private" is refused, each applying nothing: the commit-lock fault for N
+// commits (then commits go through), a failed commit (the save-error
+// fault, since the commit is the save), and a shared candidate another
+// session left modified.
+func TestJunosCommitRefusals(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "juniper-junos"})
+	tm := shell(t, d, "admin", "admin", 0)
+	tm.expect(tm.promptRE())
+	tm.cmd("set cli screen-length 0")
+	access := func() int { return d.State().Running.Ports["ge-0/0/1"].AccessVLAN }
+	unchanged := func(when string) {
+		t.Helper()
+		st := d.State()
+		if st.Running.Ports["ge-0/0/1"].AccessVLAN != 1 || st.Startup.Ports["ge-0/0/1"].AccessVLAN != 1 || st.Commits != 0 {
+			t.Fatalf("%s: ge-0/0/1 running VLAN %d, saved VLAN %d, %d commits; want nothing applied", when,
+				st.Running.Ports["ge-0/0/1"].AccessVLAN, st.Startup.Ports["ge-0/0/1"].AccessVLAN, st.Commits)
+		}
+	}
+
+	// The commit lock holds for two commits, then lets the third through.
+	tm.cmd("configure private")
+	tm.cmd("set vlans v100 vlan-id 100")
+	tm.cmd("set interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 100")
+	d.SetFault(Fault{CommitLocked: 2})
+	for i := range 2 {
+		if out := tm.cmd("commit"); !strings.Contains(out, "error: configuration database locked by:") || strings.Contains(out, "commit complete") {
+			t.Fatalf("commit %d under the commit lock: %q", i+1, out)
+		}
+		unchanged("after a locked commit")
+	}
+	if out := tm.cmd("commit"); !strings.Contains(out, "commit complete") {
+		t.Fatalf("the third commit, after the lock: %q", out)
+	}
+	if st := d.State(); access() != 100 || st.Startup.Ports["ge-0/0/1"].AccessVLAN != 100 {
+		t.Fatalf("after the commit went through: running VLAN %d, saved VLAN %d; want 100", access(), st.Startup.Ports["ge-0/0/1"].AccessVLAN)
+	}
+	if cmds := d.Commands(); cmds[len(cmds)-2].Error == "" || cmds[len(cmds)-1].Error != "" {
+		t.Errorf("command log: %+v; want the second commit marked refused and the third accepted", cmds[len(cmds)-3:])
+	}
+
+	// A failed commit (the save-error fault) applies nothing; leaving
+	// private mode discards the candidate.
+	d.SetFault(Fault{SaveError: true})
+	tm.cmd("set interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 1")
+	tm.cmd("delete interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 100")
+	if out := tm.cmd("commit"); !strings.Contains(out, "error: commit failed") {
+		t.Fatalf("commit with the save fault: %q", out)
+	}
+	if access() != 100 || d.State().Commits != 1 {
+		t.Fatalf("a failed commit applied: ge-0/0/1 on VLAN %d, %d commits", access(), d.State().Commits)
+	}
+	tm.cmd("exit configuration-mode")
+	d.SetFault(Fault{})
+	tm.cmd("configure private")
+	if out := tm.cmd("commit"); !strings.Contains(out, "commit complete") || access() != 100 {
+		t.Fatalf("the failed commit's candidate survived leaving private mode: %q, ge-0/0/1 on VLAN %d", out, access())
+	}
+	tm.cmd("exit configuration-mode")
+
+	// Another session's uncommitted change in the shared candidate refuses
+	// "configure private" and a private commit until it is rolled back.
+	other := shell(t, d, "admin", "admin", 0)
+	other.expect(other.promptRE())
+	tm.cmd("configure private")
+	tm.cmd("set vlans v300 vlan-id 300")
+	other.cmd("configure")
+	other.cmd("set vlans v200 vlan-id 200")
+	other.cmd("exit configuration-mode") // the shared change stays, uncommitted
+	if out := tm.cmd("commit"); !strings.Contains(out, "error: shared configuration database modified") {
+		t.Errorf("private commit over a modified shared candidate: %q", out)
+	}
+	tm.cmd("exit configuration-mode")
+	if out := tm.cmd("configure private"); !strings.Contains(out, "error: shared configuration database modified") {
+		t.Errorf("configure private over a modified shared candidate: %q", out)
+	}
+	if _, ok := d.State().Running.VLANs[300]; ok {
+		t.Error("VLAN 300 was committed over a modified shared candidate")
+	}
+	other.cmd("configure")
+	other.cmd("rollback")
+	other.cmd("exit configuration-mode")
+	if out := tm.cmd("configure private"); strings.Contains(out, "error") {
+		t.Fatalf("configure private after the shared change was rolled back: %q", out)
+	}
+	tm.cmd("set vlans v300 vlan-id 300")
+	if out := tm.cmd("commit and-quit"); !strings.Contains(out, "commit complete") {
+		t.Fatalf("commit after the shared change was rolled back: %q", out)
+	}
+	if _, ok := d.State().Running.VLANs[200]; ok {
+		t.Error("the rolled-back shared change reached the running configuration")
+	}
+}

@@ -348,6 +348,35 @@ func scenarios() []scenario {
 			}
 			return nil
 		}},
+		{"fault: a failing commit changes nothing", []string{set, "!" + save}, func(k *kit) error {
+			// A driver with no save operation persists each change as it
+			// makes it (a Junos commit). When the device fails that step
+			// (the simulator's save fault), the change fails as a device
+			// error and the device is left as it was; the next attach works
+			// and brings nothing of the failed one with it.
+			p := k.ports[3]
+			if _, err := k.change(set, access(p, v1, v1), true); err != nil {
+				return fmt.Errorf("before the fault: %v", err)
+			}
+			before := k.dev.State()
+			k.dev.SetFault(simulator.Fault{SaveError: true})
+			err := k.fails(set, access(p, v2, v2), "device")
+			k.dev.SetFault(simulator.Fault{})
+			if err != nil {
+				return fmt.Errorf("with the fault: %v", err)
+			}
+			if msg := k.lastErr.Error(); !strings.Contains(msg, k.dev.Name()) {
+				return fmt.Errorf("with the fault, the error %q does not name the device %s", msg, k.dev.Name())
+			}
+			after := k.dev.State()
+			if fmt.Sprint(after.Running) != fmt.Sprint(before.Running) || fmt.Sprint(after.Startup) != fmt.Sprint(before.Startup) {
+				return fmt.Errorf("the failed change reached the device:\n before %+v\n after  %+v", before.Running, after.Running)
+			}
+			return steps(
+				func() error { _, err := k.change(set, access(p, v3, v3), true); return err },
+				func() error { return k.isAccess(p, v3) },
+				func() error { return k.hasVLAN(v2, false) })
+		}},
 		{"port-channel as one half of a switch pair", []string{abi.OpLAGSet, abi.OpLAGDelete, "mlag"}, func(k *kit) error {
 			// The service makes a LAG across a pair with one port-channel
 			// number on both switches, which is also the pair id.

@@ -43,6 +43,14 @@ type LineRejecter interface {
 	RejectConfigLine() bool
 }
 
+// CommitLocker is an Env that can refuse a commit as locked by another
+// session (the commit-lock fault). An Env without it never does.
+type CommitLocker interface {
+	// CommitLocked is called for each commit, before it applies anything;
+	// true means refuse it with the platform's Errors.Locked.
+	CommitLocked() bool
+}
+
 // Record is one line a session received, for the device's command log.
 // Secrets typed at a password prompt are never recorded.
 type Record struct {

@@ -25,12 +25,20 @@ import (
 // candidate that only "commit" applies (and, in this model, also saves: a
 // Junos commit is persistent); leaving private mode discards what was not
 // committed; "vlan members" takes a VLAN id or a VLAN name; deleting a
-// statement that is not there prints a warning, not an error; the
-// configuration lock fault makes "commit" fail with "configuration
-// database locked", which NGS retries; "set cli screen-length 0" turns
-// paging off. Approximations: "show configuration" always prints set
-// commands (the driver asks for "| display set", which real Junos needs);
-// "exit configuration-mode" in operational mode is a no-op.
+// statement that is not there prints a warning, not an error; "set cli
+// screen-length 0" turns paging off. Locks: "configure private", and a
+// private commit, are refused with "error: shared configuration database
+// modified" while a session in plain "configure" mode holds uncommitted
+// changes in the shared candidate (what Junos does: the global
+// configuration must be unmodified); the configuration-lock fault refuses
+// "configure private" (and every configuration line) with "error:
+// configuration database locked by:", as if another user held
+// "configure exclusive"; the commit-lock fault refuses the next N commits
+// with that text, applying nothing. The save-error fault is a failed
+// commit ("error: commit failed: ..."), since a Junos commit is the save:
+// it applies nothing either. Approximations: "show configuration" always
+// prints set commands (the driver asks for "| display set", which real
+// Junos needs); "exit configuration-mode" in operational mode is a no-op.
 //
 // LAGs: aggregated Ethernet aeN. A "set interfaces aeN ..." statement
 // creates aeN; "aggregated-ether-options lacp active|passive" makes it
@@ -46,8 +54,12 @@ import (
 // shows as active. The error texts for these rules are approximations.
 //
 // Error texts: "syntax error." and "unknown command." with a caret line,
-// and "error: configuration database locked by:" are documented Junos
-// output. The failing-commit text for the save fault is an approximation.
+// "error: configuration database locked by:" and "error: shared
+// configuration database modified" are documented Junos output (the user
+// lines under them are invented). Real Junos lets "configure private" in
+// while another user holds "configure exclusive" with no changes and
+// refuses only the commit; the configuration-lock fault refuses the entry
+// too. The failing-commit text for the save fault is an approximation.
 func junosSpec() cli.Spec {
 	const oper, edit = "oper", "edit"
 	return cli.Spec{
@@ -118,8 +130,21 @@ func junosSpec() cli.Spec {
 	}
 }
 
+// junosSharedModified is what Junos prints when "configure private", or a
+// private commit, meets a shared candidate that another session changed and
+// did not commit. The user line is an approximation: the model does not
+// track who made the shared change.
+const junosSharedModified = "error: shared configuration database modified\nUsers currently editing the configuration:\n  netops terminal p1 (pid 977) on since 2026-12-04 03:00:00 UTC\n      [edit]"
+
+// junosSharedDirty reports whether the shared candidate holds uncommitted
+// changes (a session in plain "configure" mode changed something).
+func junosSharedDirty(c *cli.Call) bool { return c.Store().Snapshot().Candidate != nil }
+
 func junosConfigure(c *cli.Call) error {
 	if c.Has("private") {
+		if junosSharedDirty(c) {
+			return cli.Fail("%s", junosSharedModified)
+		}
 		c.Println("warning: uncommitted changes will be discarded on exit")
 		c.SetTarget(cli.Private)
 	} else {
@@ -140,11 +165,20 @@ func junosLeave(c *cli.Call) error {
 	return nil
 }
 
+// junosCommit applies the session's candidate. A Junos commit is also the
+// save, so the save-error fault is a failed commit (a commit check
+// failure), and like the commit-lock fault and a modified shared
+// candidate under "configure private" it applies nothing: the candidate
+// keeps the changes until a later commit or leaving private mode.
 func junosCommit(c *cli.Call) error {
-	c.Commit()
-	if err := c.Save(); err != nil {
+	if c.Target() == cli.Private && junosSharedDirty(c) {
+		return cli.Fail("%s", junosSharedModified)
+	}
+	if err := c.CheckCommit(true); err != nil {
 		return err
 	}
+	c.Commit()
+	c.Store().Save()
 	c.Println("commit complete")
 	if c.Has("and-quit") {
 		return junosLeave(c)
