@@ -29,8 +29,11 @@ func TestAPIDoc(t *testing.T) {
 			t.Errorf("docs/api.md does not give %s's failure text %q", m.name, m.failure)
 		}
 		// The example reply is the one the tests produce (the golden file's
-		// body). Methods without a golden file here have their examples run
-		// against a real service by test/apidoc.
+		// body). The Mercury methods' examples, and those of methods without
+		// a golden file here, run against a real service in test/apidoc.
+		if m.sig == nil {
+			continue
+		}
 		g, err := os.ReadFile(filepath.Join("testdata", "ironic", m.name+".reply.txt"))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
