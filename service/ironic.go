@@ -333,6 +333,9 @@ func (s *Service) UpdateLAG(ctx context.Context, c Caller, r UpdateLAGRequest) (
 		if err := permit(st.cfg, c, d, vlans...); err != nil {
 			return UpdateLAGResult{}, s.refused(rec, err)
 		}
+		if err := permitLAGByName(st.cfg, c, "update_lag", d); err != nil {
+			return UpdateLAGResult{}, s.refused(rec, err)
+		}
 	}
 	pc, err := portConfig(r.Mode, r.NativeVLAN, r.AllowedVLANs, r.Description)
 	if err != nil {
@@ -397,7 +400,11 @@ func (s *Service) DeleteLAG(ctx context.Context, c Caller, r DeleteLAGRequest) (
 		return DeleteLAGResult{}, s.refused(rec, err)
 	}
 	for _, d := range devs {
-		if err := permit(st.cfg, c, d); err != nil {
+		err := permit(st.cfg, c, d)
+		if err == nil {
+			err = permitLAGByName(st.cfg, c, "delete_lag", d)
+		}
+		if err != nil {
 			return DeleteLAGResult{}, s.refused(rec, err)
 		}
 	}

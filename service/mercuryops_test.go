@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -174,6 +175,35 @@ func TestCallerScopeRemovals(t *testing.T) {
 	if p := run.Ports["Ethernet2"]; p.Mode != "access" || p.AccessVLAN != 300 {
 		t.Fatalf("a refused removal changed Ethernet2: %+v", p.L2)
 	}
+	// Port groups: the LAG's VLANs, and its members', are checked too;
+	// Ironic's LAG methods, which name no members, are refused outright.
+	group := &service.PortGroup{Name: "other-node", Mode: "lacp", Links: []service.Link{link("Ethernet6")}}
+	if _, err := svc.AttachPort(ctx, service.Caller{Identity: "test"}, service.AttachRequest{Link: link("Ethernet5"), Network: vlanNet(300), PortGroup: group}); err != nil {
+		t.Fatal(err)
+	}
+	lagsBefore := fmt.Sprint(dev.State().Running.LAGs)
+	for _, tc := range []struct {
+		name, want string
+		err        error
+	}{
+		{"detach another's LAG", "may not remove VLAN 300 from eos-1 other-node", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet5"), PortGroup: group}))},
+		{"take over another's LAG", "may not remove VLAN 300 from eos-1 other-node", second(svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet5"), Network: vlanNet(150), PortGroup: group}))},
+		{"absorb another's port into a LAG", "may not remove VLAN 300 from eos-1 Ethernet2", second(svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet7"), Network: vlanNet(150),
+			PortGroup: &service.PortGroup{Name: "mine", Mode: "lacp", Links: []service.Link{link("Ethernet2")}}}))},
+		{"Ironic delete_lag", "may not use delete_lag", second(svc.DeleteLAG(ctx, tenant, service.DeleteLAGRequest{SwitchIDs: []string{"eos-1"}, LAGName: "other-node"}))},
+		{"Ironic update_lag", "may not use update_lag", second(svc.UpdateLAG(ctx, tenant, service.UpdateLAGRequest{SwitchIDs: []string{"eos-1"}, LAGName: "other-node", Mode: ptr("access"), NativeVLAN: ptr(150)}))},
+	} {
+		if fault.KindOf(tc.err) != fault.Denied || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: %v, want denied: %s", tc.name, tc.err, tc.want)
+		}
+	}
+	if got := fmt.Sprint(dev.State().Running.LAGs); got != lagsBefore {
+		t.Fatalf("refused LAG calls changed the LAGs:\n%s\nwant\n%s", got, lagsBefore)
+	}
+	if p := dev.State().Running.Ports["Ethernet2"]; p.Mode != "access" || p.AccessVLAN != 300 || p.LAG != 0 {
+		t.Fatalf("a refused port group took Ethernet2: %+v", p)
+	}
+
 	res, err := svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet3"), Network: ptr(vlanNet(150))})
 	if err != nil || !res.Changed {
 		t.Fatalf("detach of the caller's own VLAN: %+v, %v", res, err)

@@ -46,19 +46,16 @@ func isOperator(cfg *inventory.Config, c Caller) bool {
 // VLANs cannot detach, replace or reset another's. It reads the port first;
 // callers without VLAN rules, other operations and a DPU's uplink (which
 // the service widens and prunes for the DPU's representors) pass unread.
-// The device's idle VLAN and VLAN 1, where unconfigured ports sit, are no
-// tenant's: any caller may take a port off them.
 func (s *Service) guardRemovals(ctx context.Context, st *state, c call) error {
-	p, ok := st.cfg.Caller(c.caller.Identity)
-	if !ok || p.VLANs.IsEmpty() || s.isUplink(st.cfg, c.dev, c.port) {
+	if _, ok := vlanScoped(st.cfg, c.caller); !ok || s.isUplink(st.cfg, c.dev, c.port) {
 		return nil
 	}
-	var after []int
+	var after abi.PortConfig
 	switch r := c.request.(type) {
 	case abi.SetPortRequest:
-		after = append([]int{r.Config.NativeVLAN}, r.Config.AllowedVLANs...)
+		after = r.Config
 	case abi.ResetPortRequest:
-		after = []int{r.IdleVLAN}
+		after = abi.PortConfig{NativeVLAN: r.IdleVLAN}
 	default:
 		return nil
 	}
@@ -66,14 +63,46 @@ func (s *Service) guardRemovals(ctx context.Context, st *state, c call) error {
 	if err != nil {
 		return err
 	}
+	return checkRemoval(st.cfg, c.caller, c.dev, c.port, cur, after)
+}
+
+// vlanScoped returns the caller's rules when they limit its VLANs.
+func vlanScoped(cfg *inventory.Config, c Caller) (inventory.CallerPolicy, bool) {
+	p, ok := cfg.Caller(c.Identity)
+	return p, ok && !p.VLANs.IsEmpty()
+}
+
+// checkRemoval refuses a change of port (or LAG) on dev from cur to after
+// that takes off a VLAN the caller's rules do not give it. The device's
+// idle VLAN and VLAN 1, where unconfigured ports sit, are no tenant's: any
+// caller may take a port off them.
+func checkRemoval(cfg *inventory.Config, c Caller, dev inventory.Device, port string, cur abi.PortState, after abi.PortConfig) error {
+	p, ok := vlanScoped(cfg, c)
+	if !ok {
+		return nil
+	}
+	kept := append([]int{after.NativeVLAN}, after.AllowedVLANs...)
 	for _, v := range append([]int{cur.NativeVLAN}, cur.AllowedVLANs...) {
-		if v == 0 || v == defaultVLAN || v == c.dev.IdleVLAN || slices.Contains(after, v) || p.VLANs.Contains(v) {
+		if v == 0 || v == defaultVLAN || v == dev.IdleVLAN || slices.Contains(kept, v) || p.VLANs.Contains(v) {
 			continue
 		}
 		return fault.New(fault.Denied, "caller %q may not remove VLAN %d from %s %s, which carries it now: server.auth.callers[%d].vlans is %s (widen it there, or call as an identity that may)",
-			c.caller.Identity, v, c.dev.Name, c.port, p.Index, p.VLANs).WithDevice(c.dev.Name).WithPort(c.port)
+			c.Identity, v, dev.Name, port, p.Index, p.VLANs).WithDevice(dev.Name).WithPort(port)
 	}
 	return nil
+}
+
+// permitLAGByName refuses Ironic's update_lag and delete_lag to a caller
+// whose VLANs are limited: they name a LAG but not its members, so what
+// they would take off cannot be read first. attach_port and detach_port
+// with a port_group name the members and are checked.
+func permitLAGByName(cfg *inventory.Config, c Caller, method string, dev inventory.Device) error {
+	p, ok := vlanScoped(cfg, c)
+	if !ok {
+		return nil
+	}
+	return fault.New(fault.Denied, "caller %q may not use %s: server.auth.callers[%d].vlans limits its VLANs, and %s names no member ports, so what it would remove from the LAG cannot be checked (use attach_port or detach_port with port_group, or call as an identity without a vlans rule)",
+		c.Identity, method, p.Index, method).WithDevice(dev.Name)
 }
 
 // defaultVLAN is the VLAN switches put unconfigured access ports in.

@@ -421,6 +421,21 @@ func scenarios() []scenario {
 					}
 					return nil
 				},
+				func() error {
+					// A member reads as its port-channel: the service reads
+					// members to undo a LAG change and to check what it removes.
+					if !slices.Contains(k.ops, read) {
+						return nil
+					}
+					var st abi.PortState
+					if err := k.do(k.deadline, read, abi.ReadPortRequest{Port: m1}, &st); err != nil {
+						return err
+					}
+					if st.LAG == "" || st.Mode != abi.ModeTrunk || st.NativeVLAN != v1 || fmt.Sprint(st.AllowedVLANs) != fmt.Sprint([]int{v2}) {
+						return fmt.Errorf("read_port of member %s: %+v; want its LAG named and the port-channel's trunk, native %d, allowed [%d]", m1, st, v1, v2)
+					}
+					return nil
+				},
 				func() error { _, err := k.change(abi.OpLAGSet, req, false); return err },
 				func() error {
 					// A member of one port-channel cannot join another.
