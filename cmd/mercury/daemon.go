@@ -118,6 +118,9 @@ func (d *daemon) reloadLocked(ctx context.Context) error {
 	if cfg.Server().Listen != d.service.Config().Server().Listen {
 		return fmt.Errorf("server.listen changed from %s to %s: restart Mercury to move it", d.service.Config().Server().Listen, cfg.Server().Listen)
 	}
+	if cfg.Server().WebSocket != d.service.Config().Server().WebSocket {
+		return fmt.Errorf("server.websocket changed: its limits are read at start; restart Mercury to change them")
+	}
 	// The engine keeps its set when any driver fails to load.
 	if err := d.engine.LoadDirOnly(ctx, cfg.Server().DriversDir, bound(cfg)); err != nil {
 		return err

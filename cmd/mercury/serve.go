@@ -111,6 +111,8 @@ func newAPI(d *daemon, log *slog.Logger) (*rpc.Server, error) {
 	}
 	return rpc.New(rpc.Options{
 		Backend: d.service, Auth: auth, Logger: log, Deadline: srv.Deadline, Registerer: d.reg, TLS: tlsCfg,
+		WS: rpc.WSOptions{MaxConns: srv.WebSocket.MaxConnections, MaxInFlight: srv.WebSocket.MaxInFlight, MaxQueued: srv.WebSocket.MaxQueued,
+			Ping: srv.WebSocket.PingInterval, Idle: srv.WebSocket.IdleTimeout},
 		Extra: map[string]http.Handler{"/metrics": promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{})},
 	})
 }
