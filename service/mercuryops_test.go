@@ -141,6 +141,42 @@ func TestCallerScopes(t *testing.T) {
 	}
 }
 
+// TestMercuryDryRuns: detach_port, add_network and delete_network with
+// dry_run say what they would change and return the commands, and the
+// switch receives no configuration line.
+func TestMercuryDryRuns(t *testing.T) {
+	svc, dev := simService(t, "always", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	attach(t, svc, "Ethernet4", 100)
+	saves, n := dev.State().Saves, len(dev.ConfigCommands())
+	for _, tc := range []struct {
+		name string
+		run  func() (service.PortChange, error)
+	}{
+		{"detach_port", func() (service.PortChange, error) {
+			return svc.DetachPort(ctx, c, service.DetachRequest{Link: link("Ethernet4"), Network: ptr(vlanNet(100)), DryRun: true})
+		}},
+		{"add_network", func() (service.PortChange, error) {
+			return svc.AddNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(700), DryRun: true})
+		}},
+		{"delete_network, forced", func() (service.PortChange, error) {
+			return svc.DeleteNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(100), Force: true, DryRun: true})
+		}},
+	} {
+		res, err := tc.run()
+		if err != nil || !res.DryRun || !res.Changed || len(res.Commands) == 0 || res.Saved {
+			t.Errorf("%s dry run: %+v, %v; want dry_run, changed, commands, not saved", tc.name, res, err)
+		}
+	}
+	run := dev.State().Running
+	if got := len(dev.ConfigCommands()) - n; got != 0 || dev.State().Saves != saves {
+		t.Fatalf("dry runs sent %d configuration lines and %d saves", got, dev.State().Saves-saves)
+	}
+	if _, ok := run.VLANs[700]; ok || run.Ports["Ethernet4"].AccessVLAN != 100 {
+		t.Fatalf("dry runs changed the switch: VLAN 700 present %v, Ethernet4 on %d", ok, run.Ports["Ethernet4"].AccessVLAN)
+	}
+}
+
 // TestCallerScopeRemovals: a caller limited to VLANs 100-199 cannot take
 // another VLAN off a port, by detach, replacement or reset, in either
 // dialect and in a dry run; what it may remove, it removes.
