@@ -266,7 +266,7 @@ func TestWebSocketMTLS(t *testing.T) {
 // after the idle timeout, even while it answers pings; a watcher is not.
 func TestWebSocketIdle(t *testing.T) {
 	wb := &watchingBackend{fakeBackend: &fakeBackend{}, feed: make(chan service.Record)}
-	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 100 * time.Millisecond, Idle: time.Second}})
+	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 100 * time.Millisecond, Idle: 3 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,8 @@ func TestWebSocketIdle(t *testing.T) {
 	defer hs.Close()
 	// The watcher subscribes first: a connection counts as idle from its
 	// start, and a loaded machine may take a while to deliver the watch
-	// call, so the idle timeout is long next to that delay. From then on
+	// call (over a second has been seen under -race with other tests
+	// running), so the idle timeout is long next to that delay. From then on
 	// it is read all the time, so it answers the server's pings as a live
 	// client does (a client that stops reading is dropped for missing its
 	// pongs, which is not what this test is about).
@@ -303,7 +304,7 @@ func TestWebSocketIdle(t *testing.T) {
 	select {
 	case err := <-watcherEnded:
 		t.Fatalf("the watching connection ended: %v", err)
-	case <-time.After(1500 * time.Millisecond): // longer than the idle timeout again
+	case <-time.After(3500 * time.Millisecond): // longer than the idle timeout again
 	}
 	watcher.Close()
 }
