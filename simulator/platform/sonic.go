@@ -23,12 +23,15 @@ import (
 // password prompt with its secret, and stays in root's shell, sending the
 // commands bare; its queries run in the user's shell.
 //
-// Not modelled (each listed, with the reason, in simulator/ngs_test.go's
-// ngsNotApplied): the security-group templates WRITE_ACL, LOAD_ACL,
-// ADD_ACL_TABLE and REMOVE_SECURITY_GROUP (a base64+gzip pipeline into
-// /etc/sonic, acl-loader and "config acl" tables: a file system and an ACL
-// engine this simulator does not have), and netmiko_dell_enterprise_sonic's
-// TABLE_ADD/REMOVE_COMMAND, which only change those.
+// Security groups (WRITE_ACL, LOAD_ACL, ADD_ACL_TABLE with the community
+// TABLE_ADD/REMOVE_COMMAND "config acl add|remove table", and
+// REMOVE_SECURITY_GROUP) are modelled in sonic_acl.go.
+//
+// Not applied (each listed, with the reason, in simulator/ngs_test.go's
+// ngsNotApplied): netmiko_dell_enterprise_sonic's TABLE_ADD_COMMAND "config
+// acl table add" and TABLE_REMOVE_COMMAND "config acl table delete" —
+// Dell Enterprise SONiC's spelling; there is no such platform here, and
+// community SONiC refuses them as near misses.
 //
 // Quirks modelled: a bash prompt "user@host:~$ "; "sudo -s" opens root's
 // shell "root@host:/home/user# " (after the password, when the device has
@@ -105,6 +108,23 @@ func sonicSpec() cli.Spec {
 	cfg("config portchannel del <name:if>", cli.Config, sonicLAGDel)
 	cfg("config portchannel member add|del <name:if> <port:if>", cli.Config, sonicLAGMember)
 	cfg("config vxlan map add|del <vtep:word> <vlan> <vni:1-16777214>", cli.Config, sonicVxlanMap)
+	// Security groups (sonic_acl.go).
+	cfg("config acl add table <table:word> <type:word> -p <ports:word> -s ingress|egress", cli.Config, sonicACLTableAdd)
+	cfg("config acl remove table <table:word>", cli.Config, sonicACLTableDel)
+	cfg("acl-loader update full --table_name <table:word> <file:word>", cli.Config, sonicACLLoad)
+	cfg("acl-loader delete [<table:word>]", cli.Config, sonicACLDelete)
+	cfg("rm -f <path:word>", cli.Config, sonicRm)
+	cmds[len(cmds)-1].Run = func(c *cli.Call) error {
+		return cli.Fail("rm: cannot remove '%s': Permission denied", c.Str("path"))
+	}
+	// The user's shell does the redirection, so even "sudo echo" cannot
+	// write to /etc/sonic.
+	cmds = append(cmds,
+		cli.Command{Modes: []string{root}, Syntax: "[sudo] echo <rest:line>", Kind: cli.Config, Run: sonicEcho},
+		cli.Command{Modes: []string{sh}, Syntax: "[sudo] echo <rest:line>", Kind: cli.Config, Run: func(c *cli.Call) error {
+			w := shellWords(c.Str("rest"))
+			return cli.Fail("-bash: %s: Permission denied", w[len(w)-1])
+		}})
 	cfg("vtysh <script:line>", cli.Config, func(c *cli.Call) error { return vtysh(c, false) })
 	// Only root reaches FRR's daemons (the user is not in group frrvty).
 	cmds[len(cmds)-1].Run = func(*cli.Call) error {
@@ -462,16 +482,16 @@ func sonicVxlanMap(c *cli.Call) error {
 // sonicShow prints the VLAN, VLAN_MEMBER, PORT, PORTCHANNEL,
 // PORTCHANNEL_MEMBER, VXLAN_TUNNEL and VXLAN_TUNNEL_MAP tables as JSON.
 func sonicShow(c *cli.Call) error {
-	db := map[string]map[string]map[string]string{"VLAN": {}, "VLAN_MEMBER": {}, "PORT": {}, "PORTCHANNEL": {}, "PORTCHANNEL_MEMBER": {},
+	db := map[string]map[string]map[string]any{"VLAN": {}, "VLAN_MEMBER": {}, "PORT": {}, "PORTCHANNEL": {}, "PORTCHANNEL_MEMBER": {},
 		"VXLAN_TUNNEL": {sonicVTEP: {"src_ip": "10.255.0.1"}}, "VXLAN_TUNNEL_MAP": {}}
 	members := func(name string, l state.L2) {
 		u, tagged := sonicMembers(&l)
 		if u != 1 {
-			db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", u, name)] = map[string]string{"tagging_mode": "untagged"}
+			db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", u, name)] = map[string]any{"tagging_mode": "untagged"}
 		}
 		for _, id := range tagged.IDs() {
 			if id != u {
-				db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", id, name)] = map[string]string{"tagging_mode": "tagged"}
+				db["VLAN_MEMBER"][fmt.Sprintf("Vlan%d|%s", id, name)] = map[string]any{"tagging_mode": "tagged"}
 			}
 		}
 	}
@@ -484,17 +504,17 @@ func sonicShow(c *cli.Call) error {
 	c.View(func(cfg *state.Config) {
 		for _, id := range cfg.VLANIDs() {
 			if id != 1 {
-				db["VLAN"][fmt.Sprintf("Vlan%d", id)] = map[string]string{"vlanid": fmt.Sprint(id)}
+				db["VLAN"][fmt.Sprintf("Vlan%d", id)] = map[string]any{"vlanid": fmt.Sprint(id)}
 			}
 		}
 		for _, name := range cfg.PortNames(nil) {
 			p := cfg.Ports[name]
-			db["PORT"][name] = map[string]string{"admin_status": admin(p.L2), "alias": strings.Replace(name, "Ethernet", "etp", 1)}
+			db["PORT"][name] = map[string]any{"admin_status": admin(p.L2), "alias": strings.Replace(name, "Ethernet", "etp", 1)}
 			members(name, p.L2)
 		}
 		for _, n := range cfg.LAGNumbers() {
 			lag := cfg.LAGs[n]
-			e := map[string]string{"admin_status": admin(lag.L2), "mtu": "9100", "min_links": "1"}
+			e := map[string]any{"admin_status": admin(lag.L2), "mtu": "9100", "min_links": "1"}
 			if lag.Description != "" {
 				e["description"] = lag.Description
 			}
@@ -503,12 +523,30 @@ func sonicShow(c *cli.Call) error {
 			}
 			db["PORTCHANNEL"][lag.Name] = e
 			for _, m := range lag.Members {
-				db["PORTCHANNEL_MEMBER"][lag.Name+"|"+m] = map[string]string{}
+				db["PORTCHANNEL_MEMBER"][lag.Name+"|"+m] = map[string]any{}
 			}
 			members(lag.Name, lag.L2)
 		}
 		for v, n := range cfg.VNIs {
-			db["VXLAN_TUNNEL_MAP"][fmt.Sprintf("%s|map_%d_Vlan%d", sonicVTEP, n, v)] = map[string]string{"vlan": fmt.Sprintf("Vlan%d", v), "vni": fmt.Sprint(n)}
+			db["VXLAN_TUNNEL_MAP"][fmt.Sprintf("%s|map_%d_Vlan%d", sonicVTEP, n, v)] = map[string]any{"vlan": fmt.Sprintf("Vlan%d", v), "vni": fmt.Sprint(n)}
+		}
+		if len(cfg.SonicACL.Tables) > 0 {
+			db["ACL_TABLE"] = map[string]map[string]any{}
+		}
+		for name, t := range cfg.SonicACL.Tables {
+			db["ACL_TABLE"][name] = map[string]any{"policy_desc": name, "ports": t.Ports, "stage": t.Stage, "type": t.Type}
+		}
+		if len(cfg.SonicACL.Rules) > 0 {
+			db["ACL_RULE"] = map[string]map[string]any{}
+		}
+		for table, rules := range cfg.SonicACL.Rules {
+			for _, r := range rules {
+				row := map[string]any{}
+				for k, v := range r.Fields {
+					row[k] = v
+				}
+				db["ACL_RULE"][table+"|"+r.Name] = row
+			}
 		}
 	})
 	b, err := json.MarshalIndent(db, "", "    ")

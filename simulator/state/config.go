@@ -126,6 +126,8 @@ type Config struct {
 	// IPACLGroups the lists bound to each interface, by interface name.
 	IPACLs      map[string]IPACL
 	IPACLGroups map[string]IPACLGroups
+	// SonicACL is SONiC's ACL tables, rules and ACL files.
+	SonicACL SonicACL
 }
 
 // NewConfig returns a factory-default configuration: VLAN 1 named
@@ -155,6 +157,7 @@ func (c Config) Clone() Config {
 		Flood:       c.Flood.clone(),
 		IPACLs:      cloneIPACLs(c.IPACLs),
 		IPACLGroups: maps.Clone(c.IPACLGroups),
+		SonicACL:    c.SonicACL.clone(),
 	}
 	for n, l := range c.LAGs {
 		l.Members = slices.Clone(l.Members)
