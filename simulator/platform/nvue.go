@@ -20,9 +20,18 @@ import (
 // and vlan; ADD_NETWORK_TO_TRUNK "nv unset ... access / nv set ... vlan N";
 // REMOVE_NETWORK_FROM_TRUNK "nv unset ... vlan N"; SET_NATIVE_VLAN "nv
 // unset ... access / nv set ... untagged N / nv set ... vlan N";
-// DELETE_NATIVE_VLAN unsets untagged N and vlan N; ENABLE/DISABLE_PORT "nv
-// set interface P link state up|down"; NGS appends "nv config apply
-// --assume-yes", and saves with "nv config save".
+// DELETE_NATIVE_VLAN unsets untagged N and vlan N; the *_BOND variants on
+// "interface bondN"; ENABLE/DISABLE_PORT "nv set interface P link state
+// up|down"; PLUG/UNPLUG_SWITCH_TO/FROM_NETWORK "nv set bridge domain
+// br_default vlan N vni V" and "nv unset ... vlan N vni"; PLUG_HER_FLOOD "nv
+// set nve vxlan flooding head-end-replication IP"; PLUG_MCAST_FLOOD and
+// PLUG_INGRESS_REPLICATION "nv set ... vlan N vni V flooding
+// multicast-group G" and "... flooding head-end-replication evpn";
+// SHOW_VLAN_PORTS "nv show bridge domain br_default vlan N -o json";
+// SHOW_VLAN_VNI "nv show bridge domain br_default vlan-vni-map -o json";
+// PLUG/UNPLUG_EVPN_VNI "vtysh -c ..." (frr.go); NGS appends "nv config
+// apply --assume-yes", and saves with "nv config save". Every entry is sent
+// by simulator/ngs_test.go (TestNGSSessions); none is left out.
 //
 // Quirks modelled: the bash prompt "user@host:mgmt:~$ "; "nv set" and "nv
 // unset" change a pending revision only; "nv config apply" (-y or
@@ -33,6 +42,20 @@ import (
 // optional untagged one; a VLAN must exist in br_default before a port
 // uses it; "nv config show -o commands" prints the applied configuration as
 // nv set commands. No sudo: NVUE runs as the user.
+//
+// VXLAN: a VLAN maps to one VNI; the per-VNI flooding (EVPN head-end
+// replication or a multicast group, which must be in 224.0.0.0/4) goes with
+// the mapping, and the tunnel's static head-end-replication peers (unicast
+// IPv4) are a list of their own (state.VXLANFlood). "-o json" shows are
+// indented by two blanks with keys sorted; the VLAN's shows its member
+// ports and bonds under "port" and its VNI and flooding under "vni", and
+// the VNI map is {"br_default": {"vlan-vni-map": {"N": {"vni": V}}}}, the
+// shape NGS's parsers read (approximations of NVUE's output, not checked
+// against a switch); a VLAN not in the bridge is "Error: The requested item
+// does not exist." vtysh needs no sudo (the cumulus user is in group
+// frrvty); its changes take effect at once and no "nv config apply"
+// undoes them (a real switch may regenerate frr.conf from NVUE's model,
+// which this model does not do).
 //
 // Bonds: "nv set interface bondN bond member swpX" creates bondN (LACP, the
 // NVUE default) and adds the port; "bond mode lacp|static" switches it;

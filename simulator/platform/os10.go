@@ -26,6 +26,31 @@ import (
 // switchport access vlan"; the *_BOND variants on "interface
 // port-channelN"; ENABLE/DISABLE_PORT; save "copy running-configuration
 // startup-configuration" (netmiko's dell_os10 save) or "write memory".
+// Security groups: ADD_SECURITY_GROUP "ip access-list NAME / exit" (twice);
+// ADD_SECURITY_GROUP_RULE_INGRESS/EGRESS "ip access-list NAME / permit
+// PROTO SRC DST FILTER / exit"; BIND_SECURITY_GROUP "interface P / ip
+// access-group NAME in / ip access-group NAME out / exit / show ip
+// access-lists in / show ip access-lists out"; UNBIND_SECURITY_GROUP its
+// "no" forms; REMOVE_SECURITY_GROUP "no ip access-list NAME" (twice).
+// ADD_SECURITY_GROUP_COMPLETE is None in NGS: nothing is sent.
+//
+// Access lists (state.IPACLs, IPACLGroups): "ip access-list NAME" creates
+// the list (or reopens it) and enters "(config-ipv4-acl)"; "[seq N]
+// permit|deny PROTO SRC DST [FILTER]" adds a rule, numbered 10 past the
+// last unless N is given (PROTO ip, tcp, udp, icmp or 0-255; an address
+// any, host A.B.C.D or A.B.C.D/N; FILTER for tcp and udp "eq PORT" or
+// "range LOW HIGH", for icmp "TYPE [CODE]"); "no seq N" removes one; "no ip
+// access-list NAME" deletes a list that exists and is bound nowhere; "ip
+// access-group NAME in|out" binds an existing list to the interface
+// (replacing the one bound that way), and its "no" form must name the list
+// bound; deleting a port-channel drops its bindings. The running
+// configuration prints the lists ("seq N ..." rules) before the interfaces
+// and the bindings in each interface. Approximations: "show ip access-lists
+// in|out" also works in configuration mode without "do", because NGS's
+// BIND_SECURITY_GROUP sends it there (whether OS10 accepts that is not
+// verified), and its layout ("Ingress IP access list NAME / Active on
+// interfaces : ...") is in OS10's style, not copied from a device; the
+// error texts for access lists are in OS10's "% Error: ..." style.
 //
 // Quirks modelled: login lands in "OS10#" (no user exec, no enable);
 // prompts end with "# " and sub-mode prompts are "(conf-if-eth1/1/1)",
