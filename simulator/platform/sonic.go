@@ -33,7 +33,7 @@ import (
 // Dell Enterprise SONiC's spelling; there is no such platform here, and
 // community SONiC refuses them as near misses.
 //
-// Quirks modelled: a bash prompt "user@host:~$ "; "sudo -s" opens root's
+// Quirks modelled: a bash prompt "user@host:~$ "; "sudo -s" or "sudo su" opens root's
 // shell "root@host:/home/user# " (after the password, when the device has
 // one) and "exit" leaves it; a configuration command goes through sudo,
 // which asks "[sudo] password for USER: " each time when the device has a
@@ -94,7 +94,9 @@ func sonicSpec() cli.Spec {
 		cli.Command{Modes: []string{root}, Syntax: "logout", Kind: cli.Nav, Run: func(*cli.Call) error {
 			return cli.Fail("bash: logout: not login shell: use `exit'")
 		}},
-		cli.Command{Modes: both, Syntax: "sudo -s", Kind: cli.Nav, Run: sudo(func(c *cli.Call) error {
+		// netmiko's linux enable(): "sudo -s" (netmiko 4), "sudo su"
+		// (netmiko 2, Debian's python3-netmiko).
+		cli.Command{Modes: both, Syntax: "sudo -s|su", Kind: cli.Nav, Run: sudo(func(c *cli.Call) error {
 			c.Enter(root, "", "")
 			return nil
 		})})
