@@ -155,7 +155,7 @@ func TestSonicPortChannels(t *testing.T) {
 		"sudo config portchannel member del PortChannel2 Ethernet0":  "not a member of portchannel PortChannel2",
 		"sudo config vlan member add 100 Ethernet0":                  "part of portchannel PortChannel1",
 		"sudo config portchannel add PortChannel1":                   "PortChannel1 already exists",
-		"sudo config portchannel add PortChannel0001":                "syntax error",
+		"sudo config portchannel add PortChannel0001":                "No such command",
 		"sudo config portchannel del PortChannel2":                   "has members Ethernet4",
 		"sudo config vlan del 300":                                   "First remove all members",
 	} {
@@ -210,6 +210,21 @@ func TestSonicRootShell(t *testing.T) {
 	if got := summary(d.State().Running, "vlans"); got != "1: 100:Vlan100 200:Vlan200" {
 		t.Errorf("VLANs after root's commands: %q", got)
 	}
+	// Refusals in the words NGS's ERROR_MSG_PATTERNS look for.
+	rootBefore := d.State()
+	for line, want := range map[string]string{
+		"config vlan add 4095":                 "Invalid Vlan Id , Valid Range : 1 to 4094",
+		"config vlan member add 100 Ethernet2": "Interface name is invalid!!",
+		"config vlan adds 300":                 `No such command "adds"`,
+		"config vxlan map add vtep 100 0":      "Invalid VNI 0",
+	} {
+		if out := tm.cmdUntil(line, root); !strings.Contains(out, want) {
+			t.Errorf("%q as root: %q, want %q", line, out, want)
+		}
+	}
+	if !reflect.DeepEqual(rootBefore, d.State()) {
+		t.Error("a refused line changed the state")
+	}
 	if out := tm.cmdUntil("logout", root); !strings.Contains(out, "not login shell") {
 		t.Errorf("logout in root's shell: %q", out)
 	}
@@ -225,9 +240,9 @@ func TestSonicRootShell(t *testing.T) {
 		"rm -f /etc/sonic/acl-x.json":   "Permission denied",
 		`echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-x.json`:      "Permission denied",
 		`sudo echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-x.json`: "Permission denied",
-		"show vlan 4095":            "syntax error",
-		"show vlan brf":             "syntax error",
-		"show vxlan vlanvnimap all": "syntax error",
+		"show vlan 4095":            "Invalid Vlan Id , Valid Range : 1 to 4094",
+		"show vlan brf":             "No such command",
+		"show vxlan vlanvnimap all": "No such command",
 		"config vlan ad 300":        "Error",
 	} {
 		if out := tm.cmdUntil(line, user); !strings.Contains(out, want) {
@@ -312,19 +327,19 @@ func TestSonicSecurityGroupNearMisses(t *testing.T) {
 	}
 	before := d.State()
 	for line, want := range map[string]string{
-		"config acl table add NGS_IN_SG1 L3V4V6 -p Ethernet0 -s ingress":      "syntax error",
-		"config acl table delete NGS_IN_SG1":                                  "syntax error",
+		"config acl table add NGS_IN_SG1 L3V4V6 -p Ethernet0 -s ingress":      `No such command "table"`,
+		"config acl table delete NGS_IN_SG1":                                  `No such command "table"`,
 		"config acl add table NGS_X L3V4V6 -p Ethernet99 -s ingress":          "Cannot bind ACL to specified port Ethernet99",
 		"config acl add table NGS_X MIRROR -p Ethernet0 -s ingress":           "Invalid value for \"TABLE_TYPE\"",
-		"config acl add table NGS_X L3V4V6 -p Ethernet0 -s both":              "syntax error",
+		"config acl add table NGS_X L3V4V6 -p Ethernet0 -s both":              `No such command "both"`,
 		"config acl add table NGS_X L3V4V6 -p Ethernet0":                      "Missing argument",
 		`echo -n "%%%" | base64 -d | gunzip > /etc/sonic/acl-y.json`:          "base64: invalid input",
 		`echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-y.json`:         "not in gzip format",
 		`echo -n "` + acl + `" | base64 -d | gunzip > /tmp/acl-y.json`:        "only files in /etc/sonic",
 		`echo -n "` + acl + `" | base64 -d > /etc/sonic/acl-y.json`:           "is simulated",
 		"acl-loader update full --table_name NGS_IN_SG1 /etc/sonic/nope.json": "Could not open file",
-		"acl-loader update incremental /etc/sonic/acl-ngs-sg1.json":           "syntax error",
-		"rm -rf /etc/sonic": "syntax error",
+		"acl-loader update incremental /etc/sonic/acl-ngs-sg1.json":           "No such command",
+		"rm -rf /etc/sonic": `No such command "-rf"`,
 	} {
 		if out := tm.cmdUntil(line, root); !strings.Contains(out, want) {
 			t.Errorf("%q: %q, want %q", line, out, want)
