@@ -130,6 +130,9 @@ func sonicSpec() cli.Spec {
 		cli.Command{Modes: []string{root}, Syntax: "[sudo] echo <rest:line>", Kind: cli.Config, Run: sonicEcho},
 		cli.Command{Modes: []string{sh}, Syntax: "[sudo] echo <rest:line>", Kind: cli.Config, Run: func(c *cli.Call) error {
 			w := shellWords(c.Str("rest"))
+			if len(w) < 2 || w[len(w)-2] != ">" {
+				return cli.Fail("-bash: only \"echo -n DATA | base64 -d | gunzip > FILE\" is simulated")
+			}
 			return cli.Fail("-bash: %s: Permission denied", w[len(w)-1])
 		}})
 	cfg("vtysh <script:line>", cli.Config, func(c *cli.Call) error { return vtysh(c, false) })
