@@ -188,6 +188,19 @@ func TestSaveConfig(t *testing.T) {
 			t.Fatal("the startup configuration misses the last change of the burst")
 		}
 	})
+	t.Run("deferred is bounded: a stream of changes does not postpone the save", func(t *testing.T) {
+		svc, dev := simService(t, "deferred", 300*time.Millisecond)
+		// Changes keep coming for well over the delay; the first save is
+		// due 300 ms after the first change, whatever follows it.
+		start := time.Now()
+		for i := 0; time.Since(start) < 5*time.Second; i++ {
+			attach(t, svc, "Ethernet1", 100+i%2)
+			if dev.State().Saves > 0 {
+				return
+			}
+		}
+		t.Fatalf("no save in %v of back-to-back changes with a 300ms delay", time.Since(start).Round(time.Millisecond))
+	})
 	t.Run("deferred says saved false and flushes on shutdown", func(t *testing.T) {
 		svc, dev := simService(t, "deferred", time.Hour)
 		if res := attach(t, svc, "Ethernet1", 100); res.Status != "configured" {
