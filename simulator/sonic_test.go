@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -170,5 +171,177 @@ func TestSonicPortChannels(t *testing.T) {
 	run("sudo config portchannel del PortChannel1")
 	if _, ok := d.State().Running.LAGs[1]; ok || port("Ethernet0") != "access vlan=1 native=1 allowed=none" {
 		t.Errorf("after deleting PortChannel1: %v, Ethernet0 %q", d.State().Running.LAGs, port("Ethernet0"))
+	}
+}
+
+// TestSonicRootShell checks the shell NGS works in: "sudo -s" asks for the
+// password and refuses a wrong one; root's shell takes bare config
+// commands and sudo without a password; "exit" returns to the user, whose
+// bare config commands and vtysh are refused without a change; the show
+// commands work in both shells.
+func TestSonicRootShell(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "sonic", EnableSecret: "sudo-pw", Users: []User{{Name: "admin", Password: "pw"}}})
+	tm := shell(t, d, "admin", "pw", 0)
+	user, root := regexp.MustCompile(`admin@tor-1:~\$ \z`), regexp.MustCompile(`root@tor-1:/home/admin# \z`)
+	pw := regexp.MustCompile(`\[sudo\] password for admin: \z`)
+	tm.expect(user)
+	tm.send("sudo -s\n")
+	tm.expect(pw)
+	tm.send("wrong\n")
+	if out := tm.expect(user); !strings.Contains(out, "incorrect password") {
+		t.Errorf("sudo -s with a wrong password: %q", out)
+	}
+	tm.send("sudo -s\n")
+	tm.expect(pw)
+	tm.send("sudo-pw\n")
+	tm.expect(root)
+	for _, l := range []string{"config vlan add 100", "sudo config vlan add 200", "config vlan member add -u 100 Ethernet0"} {
+		if out := tm.cmdUntil(l, root); out != "" {
+			t.Errorf("%q as root: %q", l, out)
+		}
+	}
+	if got := summary(d.State().Running, "vlans"); got != "1: 100:Vlan100 200:Vlan200" {
+		t.Errorf("VLANs after root's commands: %q", got)
+	}
+	if out := tm.cmdUntil("logout", root); !strings.Contains(out, "not login shell") {
+		t.Errorf("logout in root's shell: %q", out)
+	}
+	if out := tm.cmdUntil("show vlan 100", root); !strings.Contains(out, "| Ethernet0 | untagged") {
+		t.Errorf("show vlan 100 as root: %q", out)
+	}
+	tm.cmdUntil("exit", user)
+	before := d.State()
+	for line, want := range map[string]string{
+		"config vlan add 300":           "Root privileges are required",
+		"config save -y":                "Root privileges are required",
+		`vtysh -c "configure terminal"`: "failed to connect to any daemons",
+		"rm -f /etc/sonic/acl-x.json":   "Permission denied",
+		`echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-x.json`:      "Permission denied",
+		`sudo echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-x.json`: "Permission denied",
+		"show vlan 4095":            "syntax error",
+		"show vlan brf":             "syntax error",
+		"show vxlan vlanvnimap all": "syntax error",
+		"config vlan ad 300":        "Error",
+	} {
+		if out := tm.cmdUntil(line, user); !strings.Contains(out, want) {
+			t.Errorf("%q in the user's shell: %q, want %q", line, out, want)
+		}
+	}
+	if after := d.State(); !reflect.DeepEqual(before, after) {
+		t.Error("a refused line changed the state")
+	}
+	if out := tm.cmdUntil("show vlan 100", user); !strings.Contains(out, "|     100 |            | Ethernet0 | untagged") {
+		t.Errorf("show vlan 100 as the user: %q", out)
+	}
+}
+
+// TestSonicVtysh checks FRR's EVPN through vtysh: the node each command
+// needs, one BGP instance, VNIs added and removed, and refusals that leave
+// FRR as it was.
+func TestSonicVtysh(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "sonic", Users: []User{{Name: "admin", Password: "pw"}}})
+	tm := shell(t, d, "admin", "pw", 0)
+	user, root := regexp.MustCompile(`admin@tor-1:~\$ \z`), regexp.MustCompile(`root@tor-1:/home/admin# \z`)
+	tm.expect(user)
+	tm.send("sudo -s\n")
+	tm.expect(root)
+	const evpn = `vtysh -c "configure terminal" -c "router bgp 65000" -c "address-family l2vpn evpn" `
+	if out := tm.cmdUntil(evpn+`-c "vni 5100" -c "rd auto" -c "route-target import auto" -c "route-target export auto"`, root); out != "" {
+		t.Fatalf("PLUG_EVPN_VNI: %q", out)
+	}
+	tm.cmdUntil(evpn+`-c "vni 5200"`, root)
+	if got := summary(d.State().Running, "frr"); got != "asn=65000 vni=5100/rd/import/export vni=5200" {
+		t.Errorf("FRR = %q", got)
+	}
+	before := d.State()
+	for line, want := range map[string]string{
+		`vtysh -c "router bgp 65000"`:                                          "% Unknown command: router bgp 65000",
+		`vtysh -c "configure terminal" -c "address-family l2vpn evpn"`:         "% Unknown command: address-family l2vpn evpn",
+		`vtysh -c "configure terminal" -c "router bgp 65001"`:                  "AS is 65000",
+		evpn + `-c "no vni 5300"`:                                              "Failed to delete VNI 5300",
+		evpn + `-c "vni 0"`:                                                    "Invalid VNI",
+		evpn + `-c "vni 5300" -c "rd 1:1"`:                                     "% Unknown command: rd 1:1",
+		`vtysh -x "configure terminal"`:                                        "invalid option",
+		`vtysh`:                                                                "Error: Missing argument.",
+		`vtysh -c "configure terminal" -c "router bgp 65000" -c "vni 5300"`:    "% Unknown command: vni 5300",
+		`vtysh -c "configure terminal" -c "router bgp 65000" -c "no vni 5100"`: "% Unknown command: no vni 5100",
+	} {
+		if out := tm.cmdUntil(line, root); !strings.Contains(out, want) {
+			t.Errorf("%q: %q, want %q", line, out, want)
+		}
+	}
+	if after := d.State(); !reflect.DeepEqual(before, after) {
+		t.Errorf("a refused vtysh changed FRR: %q", summary(d.State().Running, "frr"))
+	}
+	tm.cmdUntil(evpn+`-c "no vni 5200"`, root)
+	if got := summary(d.State().Running, "frr"); got != "asn=65000 vni=5100/rd/import/export" {
+		t.Errorf("after no vni 5200: FRR = %q", got)
+	}
+	if out := tm.cmdUntil(`vtysh -c "show running-config"`, root); !strings.Contains(out, "router bgp 65000\n !\n address-family l2vpn evpn\n  vni 5100\n   rd auto\n") {
+		t.Errorf("vtysh show running-config:\n%s", out)
+	}
+}
+
+// TestSonicSecurityGroupNearMisses: lines close to NGS's security-group
+// commands are refused without a change, among them Dell Enterprise
+// SONiC's table commands, which community SONiC does not have.
+func TestSonicSecurityGroupNearMisses(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "sonic", Users: []User{{Name: "admin", Password: "pw"}}})
+	tm := shell(t, d, "admin", "pw", 0)
+	root := regexp.MustCompile(`root@tor-1:/home/admin# \z`)
+	tm.expect(regexp.MustCompile(`admin@tor-1:~\$ \z`))
+	tm.send("sudo -s\n")
+	tm.expect(root)
+	acl := sonicACLDoc()
+	for _, l := range []string{
+		"config acl add table NGS_IN_SG1 L3V4V6 -p Ethernet0 -s ingress",
+		`echo -n "` + acl + `" | base64 -d | gunzip > /etc/sonic/acl-ngs-sg1.json`,
+	} {
+		if out := tm.cmdUntil(l, root); out != "" {
+			t.Fatalf("%q: %q", l, out)
+		}
+	}
+	before := d.State()
+	for line, want := range map[string]string{
+		"config acl table add NGS_IN_SG1 L3V4V6 -p Ethernet0 -s ingress":      "syntax error",
+		"config acl table delete NGS_IN_SG1":                                  "syntax error",
+		"config acl add table NGS_X L3V4V6 -p Ethernet99 -s ingress":          "Cannot bind ACL to specified port Ethernet99",
+		"config acl add table NGS_X MIRROR -p Ethernet0 -s ingress":           "Invalid value for \"TABLE_TYPE\"",
+		"config acl add table NGS_X L3V4V6 -p Ethernet0 -s both":              "syntax error",
+		"config acl add table NGS_X L3V4V6 -p Ethernet0":                      "Missing argument",
+		`echo -n "%%%" | base64 -d | gunzip > /etc/sonic/acl-y.json`:          "base64: invalid input",
+		`echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-y.json`:         "not in gzip format",
+		`echo -n "` + acl + `" | base64 -d | gunzip > /tmp/acl-y.json`:        "only files in /etc/sonic",
+		`echo -n "` + acl + `" | base64 -d > /etc/sonic/acl-y.json`:           "is simulated",
+		"acl-loader update full --table_name NGS_IN_SG1 /etc/sonic/nope.json": "Could not open file",
+		"acl-loader update incremental /etc/sonic/acl-ngs-sg1.json":           "syntax error",
+		"rm -rf /etc/sonic": "syntax error",
+	} {
+		if out := tm.cmdUntil(line, root); !strings.Contains(out, want) {
+			t.Errorf("%q: %q, want %q", line, out, want)
+		}
+	}
+	if after := d.State(); !reflect.DeepEqual(before, after) {
+		t.Errorf("a refused line changed the ACL state: %q", summary(d.State().Running, "sonic-acl"))
+	}
+	// acl-loader loads only the set named as the table, once it exists.
+	tm.cmdUntil("acl-loader update full --table_name NGS_IN_SG1 /etc/sonic/acl-ngs-sg1.json", root)
+	if got := summary(d.State().Running, "sonic-acl"); !strings.Contains(got, "rules:NGS_IN_SG1=RULE_1(") || strings.Contains(got, "NGS_OUT_SG1") {
+		t.Errorf("after loading NGS_IN_SG1: %q", got)
+	}
+	tm.cmdUntil("acl-loader delete NGS_IN_SG1", root)
+	tm.cmdUntil("config acl remove table NGS_IN_SG1", root)
+	tm.cmdUntil("config acl remove table NGS_IN_SG1", root) // absent: no error, as config_db does not care
+	tm.cmdUntil("rm -f /etc/sonic/acl-ngs-sg1.json", root)
+	if got := summary(d.State().Running, "sonic-acl"); got != "" {
+		t.Errorf("after removing everything: %q", got)
+	}
+	for _, c := range d.Commands() {
+		if strings.HasPrefix(c.Line, "config acl remove") && c.Error != "" {
+			t.Errorf("%q was refused: %s", c.Line, c.Error)
+		}
 	}
 }

@@ -117,6 +117,17 @@ type Config struct {
 	VNIs  map[int]int // VLAN id -> VXLAN VNI
 	Ports map[string]Port
 	LAGs  map[int]LAG
+
+	// FRR is the BGP EVPN configuration vtysh sets (SONiC, Cumulus).
+	FRR FRR
+	// Flood is the VXLAN flooding configuration (Cumulus NVUE).
+	Flood VXLANFlood
+	// IPACLs are the Dell OS10 IPv4 access lists by name, and
+	// IPACLGroups the lists bound to each interface, by interface name.
+	IPACLs      map[string]IPACL
+	IPACLGroups map[string]IPACLGroups
+	// SonicACL is SONiC's ACL tables, rules and ACL files.
+	SonicACL SonicACL
 }
 
 // NewConfig returns a factory-default configuration: VLAN 1 named
@@ -141,6 +152,12 @@ func (c Config) Clone() Config {
 		VNIs:  maps.Clone(c.VNIs),
 		Ports: maps.Clone(c.Ports),
 		LAGs:  make(map[int]LAG, len(c.LAGs)),
+
+		FRR:         c.FRR.clone(),
+		Flood:       c.Flood.clone(),
+		IPACLs:      cloneIPACLs(c.IPACLs),
+		IPACLGroups: maps.Clone(c.IPACLGroups),
+		SonicACL:    c.SonicACL.clone(),
 	}
 	for n, l := range c.LAGs {
 		l.Members = slices.Clone(l.Members)
