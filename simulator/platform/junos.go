@@ -13,14 +13,37 @@ import (
 
 // Juniper Junos (EX/QFX, ELS syntax).
 //
-// Oracle: NGS netmiko_juniper (Appendix A). ADD_NETWORK "set vlans NAME
-// vlan-id N"; DELETE_NETWORK "delete vlans NAME"; PLUG_PORT_TO_NETWORK
-// "delete interfaces P unit 0 family ethernet-switching vlan members / set
-// interfaces P unit 0 family ethernet-switching vlan members N";
-// DELETE_PORT the delete alone; ADD/REMOVE_NETWORK_TO/FROM_TRUNK "set|delete
-// interfaces P unit 0 family ethernet-switching vlan members N";
-// ENABLE/DISABLE_PORT "delete|set interfaces P disable"; PLUG_SWITCH_TO_NETWORK
-// "set vlans NAME vxlan vni V" and its delete.
+// Oracle: NGS netmiko_juniper (Appendix A), every entry of which is
+// accepted as NGS sends it (TestNGSSessions sends each one, and
+// TestNGSAppendixA checks them verbatim against the appendix): ADD_NETWORK
+// "set vlans NAME vlan-id N"; DELETE_NETWORK "delete vlans NAME";
+// PLUG_PORT_TO_NETWORK "delete interfaces P unit 0 family
+// ethernet-switching vlan members / set interfaces P unit 0 family
+// ethernet-switching vlan members N"; DELETE_PORT the delete alone;
+// ADD/REMOVE_NETWORK_TO/FROM_TRUNK "set|delete interfaces P unit 0 family
+// ethernet-switching vlan members N"; ENABLE/DISABLE_PORT "delete|set
+// interfaces P disable"; PLUG/UNPLUG_SWITCH_TO/FROM_NETWORK "set vlans NAME
+// vxlan vni V" and "delete vlans NAME vxlan vni"; PLUG/UNPLUG_MCAST_GROUP
+// "set vlans NAME vxlan multicast-group G" and its delete (the VLAN's
+// flooding, state.VXLANFlood.PerVLAN); PLUG/UNPLUG_EVPN_VRF_TARGET "set
+// vlans NAME vrf-target target:ASN:VNI" and "delete vlans NAME vrf-target"
+// (state.Config.VRFTargets); SHOW_VLANS "show vlans". No entry is left out.
+// NGS also needs netmiko's session setup ("set cli screen-length 0", "set
+// cli screen-width 511"), "configure private", "commit" (its save) and
+// "exit configuration-mode".
+//
+// "show vlans" is laid out as ELS Junos prints it (captured output): a
+// header, per VLAN a line of routing instance, name and tag, and under it
+// one line per logical interface in the VLAN (unit 0, "*" when up), in name
+// order. The model's routing instance is always default-switch; an
+// interface is up unless disabled (links are not modelled); a trunk is in
+// its members and its native-vlan-id only; a LAG member is not listed, its
+// aeN is; a name of 22 characters or more is followed by one space. NGS
+// reads the output three ways: _parse_vlan_name (the second and third
+// fields of a line: the name of a tag) works on it; _parse_vlan_ports
+// wants an interface on the VLAN's own line and _parse_vlan_vni a "VNI: N"
+// line under it, neither of which ELS prints, so against this model (as
+// against the captured output) NGS finds no ports and no VNI.
 //
 // Quirks modelled: operational mode "user@host> ", configuration mode with
 // "[edit]" above "user@host# "; "configure private" edits a private
@@ -54,6 +77,16 @@ import (
 // exists), nor is ae0 (the state numbers port-channels from 1); whether
 // LACP is passive is kept on the members, so a memberless passive bundle
 // shows as active. The error texts for these rules are approximations.
+//
+// VXLAN statements: like "vxlan vni", "vxlan multicast-group" and
+// "vrf-target" are refused on a VLAN name with no vlan-id (Junos takes the
+// statement and fails the commit); deleting the VLAN deletes them with it;
+// deleting one that is not there warns. The group must be an IPv4
+// multicast address: a token that is not an IPv4 address is a syntax
+// error, a unicast one an error. The target must be "target:" then an AS
+// (1-4294967295, "L" allowed) or an IPv4 address, ":" and a 32-bit number.
+// Neither the vrf-target import/export/auto forms nor the other vxlan
+// options are modelled. The texts of these errors are approximations.
 //
 // Error texts: "syntax error." and "unknown command." with a caret line,
 // "error: configuration database locked by:" and "error: shared

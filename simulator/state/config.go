@@ -120,7 +120,8 @@ type Config struct {
 
 	// FRR is the BGP EVPN configuration vtysh sets (SONiC, Cumulus).
 	FRR FRR
-	// Flood is the VXLAN flooding configuration (Cumulus NVUE).
+	// Flood is the VXLAN flooding configuration (Cumulus NVUE; Junos
+	// "vxlan multicast-group").
 	Flood VXLANFlood
 	// IPACLs are the Dell OS10 IPv4 access lists by name, and
 	// IPACLGroups the lists bound to each interface, by interface name.
