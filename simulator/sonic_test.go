@@ -1,10 +1,16 @@
 package simulator
 
 import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSonic drives the SONiC simulator with networking-generic-switch's
@@ -149,7 +155,7 @@ func TestSonicPortChannels(t *testing.T) {
 		"sudo config portchannel member del PortChannel2 Ethernet0":  "not a member of portchannel PortChannel2",
 		"sudo config vlan member add 100 Ethernet0":                  "part of portchannel PortChannel1",
 		"sudo config portchannel add PortChannel1":                   "PortChannel1 already exists",
-		"sudo config portchannel add PortChannel0001":                "syntax error",
+		"sudo config portchannel add PortChannel0001":                "No such command",
 		"sudo config portchannel del PortChannel2":                   "has members Ethernet4",
 		"sudo config vlan del 300":                                   "First remove all members",
 	} {
@@ -204,6 +210,21 @@ func TestSonicRootShell(t *testing.T) {
 	if got := summary(d.State().Running, "vlans"); got != "1: 100:Vlan100 200:Vlan200" {
 		t.Errorf("VLANs after root's commands: %q", got)
 	}
+	// Refusals in the words NGS's ERROR_MSG_PATTERNS look for.
+	rootBefore := d.State()
+	for line, want := range map[string]string{
+		"config vlan add 4095":                 "Invalid Vlan Id , Valid Range : 1 to 4094",
+		"config vlan member add 100 Ethernet2": "Interface name is invalid!!",
+		"config vlan adds 300":                 `No such command "adds"`,
+		"config vxlan map add vtep 100 0":      "Invalid VNI 0",
+	} {
+		if out := tm.cmdUntil(line, root); !strings.Contains(out, want) {
+			t.Errorf("%q as root: %q, want %q", line, out, want)
+		}
+	}
+	if !reflect.DeepEqual(rootBefore, d.State()) {
+		t.Error("a refused line changed the state")
+	}
 	if out := tm.cmdUntil("logout", root); !strings.Contains(out, "not login shell") {
 		t.Errorf("logout in root's shell: %q", out)
 	}
@@ -219,9 +240,9 @@ func TestSonicRootShell(t *testing.T) {
 		"rm -f /etc/sonic/acl-x.json":   "Permission denied",
 		`echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-x.json`:      "Permission denied",
 		`sudo echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-x.json`: "Permission denied",
-		"show vlan 4095":            "syntax error",
-		"show vlan brf":             "syntax error",
-		"show vxlan vlanvnimap all": "syntax error",
+		"show vlan 4095":            "Invalid Vlan Id , Valid Range : 1 to 4094",
+		"show vlan brf":             "No such command",
+		"show vxlan vlanvnimap all": "No such command",
 		"config vlan ad 300":        "Error",
 	} {
 		if out := tm.cmdUntil(line, user); !strings.Contains(out, want) {
@@ -306,19 +327,19 @@ func TestSonicSecurityGroupNearMisses(t *testing.T) {
 	}
 	before := d.State()
 	for line, want := range map[string]string{
-		"config acl table add NGS_IN_SG1 L3V4V6 -p Ethernet0 -s ingress":      "syntax error",
-		"config acl table delete NGS_IN_SG1":                                  "syntax error",
+		"config acl table add NGS_IN_SG1 L3V4V6 -p Ethernet0 -s ingress":      `No such command "table"`,
+		"config acl table delete NGS_IN_SG1":                                  `No such command "table"`,
 		"config acl add table NGS_X L3V4V6 -p Ethernet99 -s ingress":          "Cannot bind ACL to specified port Ethernet99",
 		"config acl add table NGS_X MIRROR -p Ethernet0 -s ingress":           "Invalid value for \"TABLE_TYPE\"",
-		"config acl add table NGS_X L3V4V6 -p Ethernet0 -s both":              "syntax error",
+		"config acl add table NGS_X L3V4V6 -p Ethernet0 -s both":              `No such command "both"`,
 		"config acl add table NGS_X L3V4V6 -p Ethernet0":                      "Missing argument",
 		`echo -n "%%%" | base64 -d | gunzip > /etc/sonic/acl-y.json`:          "base64: invalid input",
 		`echo -n "eA==" | base64 -d | gunzip > /etc/sonic/acl-y.json`:         "not in gzip format",
 		`echo -n "` + acl + `" | base64 -d | gunzip > /tmp/acl-y.json`:        "only files in /etc/sonic",
 		`echo -n "` + acl + `" | base64 -d > /etc/sonic/acl-y.json`:           "is simulated",
 		"acl-loader update full --table_name NGS_IN_SG1 /etc/sonic/nope.json": "Could not open file",
-		"acl-loader update incremental /etc/sonic/acl-ngs-sg1.json":           "syntax error",
-		"rm -rf /etc/sonic": "syntax error",
+		"acl-loader update incremental /etc/sonic/acl-ngs-sg1.json":           "No such command",
+		"rm -rf /etc/sonic": `No such command "-rf"`,
 	} {
 		if out := tm.cmdUntil(line, root); !strings.Contains(out, want) {
 			t.Errorf("%q: %q, want %q", line, out, want)
@@ -342,6 +363,96 @@ func TestSonicSecurityGroupNearMisses(t *testing.T) {
 	for _, c := range d.Commands() {
 		if strings.HasPrefix(c.Line, "config acl remove") && c.Error != "" {
 			t.Errorf("%q was refused: %s", c.Line, c.Error)
+		}
+	}
+}
+
+// sonicNetmikoScript does what NGS's netmiko_sonic does with netmiko's
+// "linux" driver: enable() ("sudo -s" and the secret), then each operation
+// through send_config_set without leaving root's shell, the save through
+// send_command after save_config() is not implemented, and its queries on
+// a second connection that never becomes root.
+const sonicNetmikoScript = `
+import json, sys
+from netmiko import ConnectHandler
+req = json.load(open(sys.argv[1]))
+def connect():
+    return ConnectHandler(device_type="linux", host="127.0.0.1", port=req["port"], username="admin",
+                          password="pw", secret="sudo-pw", allow_agent=False, use_keys=False, timeout=30)
+conn = connect()
+out = {"config": []}
+for op in req["ops"]:
+    conn.enable()
+    kw = {"exit_config_mode": False}
+    if "cmd_verify" in conn.send_config_set.__code__.co_varnames:
+        kw["cmd_verify"] = False
+    out["config"].append(conn.send_config_set(op, **kw))
+try:
+    out["save"] = conn.save_config()
+except NotImplementedError:
+    out["save"] = conn.send_command("config save -y")
+out["prompt"] = conn.find_prompt()
+conn.disconnect()
+q = connect()
+out["queries"] = [q.send_command(c) for c in req["queries"]]
+out["query_prompt"] = q.find_prompt()
+q.disconnect()
+print(json.dumps(out))
+`
+
+// TestSonicNetmiko runs netmiko, the client NGS is built on, against the
+// SONiC simulator the way NGS drives it: an independent check that the
+// root shell's prompt, sudo's password prompt and the bare commands work
+// for a real automation client.
+func TestSonicNetmiko(t *testing.T) {
+	if testing.Short() {
+		t.Skip("netmiko sessions take seconds; skipped under -short")
+	}
+	py := netmikoPython(t)
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "sonic", EnableSecret: "sudo-pw", Users: []User{{Name: "admin", Password: "pw"}}})
+	dir := t.TempDir()
+	script, reqFile := filepath.Join(dir, "sonic.py"), filepath.Join(dir, "req.json")
+	req, _ := json.Marshal(map[string]any{"port": d.Port(), "ops": [][]string{
+		{"config vlan add 100"},
+		{"config vlan member add -u 100 Ethernet0"},
+		{`vtysh -c "configure terminal" -c "router bgp 65000" -c "address-family l2vpn evpn" -c "vni 5100" -c "rd auto" -c "route-target import auto" -c "route-target export auto"`,
+			"config vxlan map add vtep 100 5100"},
+	}, "queries": []string{"show vlan 100", "show vxlan vlanvnimap"}})
+	if err := os.WriteFile(script, []byte(sonicNetmikoScript), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(reqFile, req, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, script, reqFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("netmiko: %v\n%s", err, out)
+	}
+	var res struct {
+		Prompt      string
+		QueryPrompt string `json:"query_prompt"`
+		Queries     []string
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
+		t.Fatalf("netmiko output: %v\n%s", err, out)
+	}
+	if res.Prompt != "root@tor-1:/home/admin#" || res.QueryPrompt != "admin@tor-1:~$" {
+		t.Errorf("netmiko found the prompts %q (after enable) and %q (queries)", res.Prompt, res.QueryPrompt)
+	}
+	if len(res.Queries) != 2 || !strings.Contains(res.Queries[0], "| Ethernet0 | untagged") || !strings.Contains(res.Queries[1], "| Vlan100 | 5100 |") {
+		t.Errorf("queries through netmiko: %q", res.Queries)
+	}
+	snap := d.State()
+	if got := summary(snap.Startup, "Ethernet0") + " " + summary(snap.Startup, "vlans") + " " + summary(snap.Startup, "frr"); got != "access vlan=100 native=1 allowed=none 1: 100:Vlan100 vni:100=5100 asn=65000 vni=5100/rd/import/export" || snap.Saves != 1 {
+		t.Errorf("saved after netmiko: %q, saves %d", got, snap.Saves)
+	}
+	for _, c := range d.Commands() {
+		if c.Error != "" {
+			t.Errorf("netmiko's %q (in %s) was refused: %s", c.Line, c.Mode, c.Error)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package platform
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/openmercury/mercury/simulator/cli"
@@ -33,7 +34,7 @@ import (
 // Dell Enterprise SONiC's spelling; there is no such platform here, and
 // community SONiC refuses them as near misses.
 //
-// Quirks modelled: a bash prompt "user@host:~$ "; "sudo -s" opens root's
+// Quirks modelled: a bash prompt "user@host:~$ "; "sudo -s" or "sudo su" opens root's
 // shell "root@host:/home/user# " (after the password, when the device has
 // one) and "exit" leaves it; a configuration command goes through sudo,
 // which asks "[sudo] password for USER: " each time when the device has a
@@ -62,7 +63,11 @@ import (
 // PortChannel0005) are accepted.
 //
 // Error texts: "Error: ..." lines in the style of SONiC's click commands;
-// the exact wording is an approximation. The lock text stands for a
+// the exact wording is an approximation, except the three NGS's
+// ERROR_MSG_PATTERNS match, which are used where they fit: an unknown word
+// is 'Error: No such command "WORD".', a VLAN id out of range "Error:
+// Invalid Vlan Id , Valid Range : 1 to 4094", a port the switch does not
+// have "Error: Interface name is invalid!!". The lock text stands for a
 // "config reload" in progress.
 func sonicSpec() cli.Spec {
 	const sh, root = "shell", "root"
@@ -94,7 +99,9 @@ func sonicSpec() cli.Spec {
 		cli.Command{Modes: []string{root}, Syntax: "logout", Kind: cli.Nav, Run: func(*cli.Call) error {
 			return cli.Fail("bash: logout: not login shell: use `exit'")
 		}},
-		cli.Command{Modes: both, Syntax: "sudo -s", Kind: cli.Nav, Run: sudo(func(c *cli.Call) error {
+		// netmiko's linux enable(): "sudo -s" (netmiko 4), "sudo su"
+		// (netmiko 2, Debian's python3-netmiko).
+		cli.Command{Modes: both, Syntax: "sudo -s|su", Kind: cli.Nav, Run: sudo(func(c *cli.Call) error {
 			c.Enter(root, "", "")
 			return nil
 		})})
@@ -107,7 +114,7 @@ func sonicSpec() cli.Spec {
 	cfg("config portchannel add [--static true|false] <name:if>", cli.Config, sonicLAGAdd)
 	cfg("config portchannel del <name:if>", cli.Config, sonicLAGDel)
 	cfg("config portchannel member add|del <name:if> <port:if>", cli.Config, sonicLAGMember)
-	cfg("config vxlan map add|del <vtep:word> <vlan> <vni:1-16777214>", cli.Config, sonicVxlanMap)
+	cfg("config vxlan map add|del <vtep:word> <vlan> <vni:word>", cli.Config, sonicVxlanMap)
 	// Security groups (sonic_acl.go).
 	cfg("config acl add table <table:word> <type:word> -p <ports:word> -s ingress|egress", cli.Config, sonicACLTableAdd)
 	cfg("config acl remove table <table:word>", cli.Config, sonicACLTableDel)
@@ -123,6 +130,9 @@ func sonicSpec() cli.Spec {
 		cli.Command{Modes: []string{root}, Syntax: "[sudo] echo <rest:line>", Kind: cli.Config, Run: sonicEcho},
 		cli.Command{Modes: []string{sh}, Syntax: "[sudo] echo <rest:line>", Kind: cli.Config, Run: func(c *cli.Call) error {
 			w := shellWords(c.Str("rest"))
+			if len(w) < 2 || w[len(w)-2] != ">" {
+				return cli.Fail("-bash: only \"echo -n DATA | base64 -d | gunzip > FILE\" is simulated")
+			}
 			return cli.Fail("-bash: %s: Permission denied", w[len(w)-1])
 		}})
 	cfg("vtysh <script:line>", cli.Config, func(c *cli.Call) error { return vtysh(c, false) })
@@ -154,11 +164,16 @@ func sonicSpec() cli.Spec {
 		ExecInConfig:    true,
 		ExecErrorStatus: 1,
 		Errors: cli.Errors{
-			Invalid:    "-bash: syntax error: {line}",
-			Incomplete: "Error: Missing argument.",
-			Ambiguous:  "Error: Ambiguous command.",
-			Locked:     "Error: Configuration is locked: config reload is in progress, try again later",
-			SaveFailed: "Error: config save failed: could not write /etc/sonic/config_db.json",
+			// Click's words, which NGS's ERROR_MSG_PATTERNS match ("No
+			// such command", "Invalid Vlan Id , Valid Range : 1 to 4094",
+			// "Interface name is invalid!!").
+			Invalid:     "Error: No such command \"{token}\".",
+			Range:       "Error: Invalid Vlan Id , Valid Range : 1 to 4094",
+			NoInterface: "Error: Interface name is invalid!!",
+			Incomplete:  "Error: Missing argument.",
+			Ambiguous:   "Error: Ambiguous command.",
+			Locked:      "Error: Configuration is locked: config reload is in progress, try again later",
+			SaveFailed:  "Error: config save failed: could not write /etc/sonic/config_db.json",
 		},
 		IfTypes: []cli.IfType{
 			{Name: "Ethernet", Short: "Ethernet", Kind: cli.IfPort, Number: `\d+`},
@@ -457,7 +472,11 @@ func sonicVxlanMap(c *cli.Call) error {
 	if vtep := c.Str("vtep"); vtep != sonicVTEP {
 		return cli.Fail("Error: VTEP %s not configured", vtep)
 	}
-	vlan, vni := c.Int("vlan"), c.Int("vni")
+	vlan := c.Int("vlan")
+	vni, err := strconv.Atoi(c.Str("vni"))
+	if err != nil || vni < 1 || vni > 16777214 || c.Str("vni")[0] == '+' {
+		return cli.Fail("Error: Invalid VNI %s. Valid range [1 to 16777214].", c.Str("vni"))
+	}
 	return c.Update(func(cfg *state.Config) error {
 		if c.Has("del") {
 			if cfg.VNIs[vlan] != vni {
