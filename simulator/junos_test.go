@@ -66,10 +66,17 @@ func TestJunos(t *testing.T) {
 	}
 
 	// Near misses are refused and change nothing.
-	for _, l := range []string{"set vlans v1 vlan-number 5", "set vlans v1 vlan-id 5000", "set interfaces ge-0/0/99 disable",
-		"set interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 999", "sett vlans v1 vlan-id 5"} {
-		if out := tm.cmd(l); !strings.Contains(out, "error") {
-			t.Errorf("%q was accepted: %q", l, out)
+	for l, want := range map[string]string{
+		"set vlans v1 vlan-number 5":       "syntax error.",
+		"set vlans v1 vlan-id 5000":        "syntax error.",
+		"set interfaces ge-0/0/99 disable": "syntax error.",
+		"set interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 999": "error: vlan 999 does not exist",
+		// An unknown first word is an unknown command, with the caret
+		// under it (the prompt "netops@tor-1# " is 14 characters).
+		"sett vlans v1 vlan-id 5": strings.Repeat(" ", 14) + "^\nunknown command.\n",
+	} {
+		if out := tm.cmd(l); !strings.Contains(out, want) {
+			t.Errorf("%q: %q, want %q", l, out, want)
 		}
 	}
 	// Removals, then leaving without a commit discards them.
@@ -361,6 +368,17 @@ func TestJunosShowVLANs(t *testing.T) {
 	}
 	if strings.Contains(out, "VNI") {
 		t.Errorf("show vlans prints a VNI: %q", out)
+	}
+	// Near misses, with the caret under the bad word ("netops@tor-1> " is
+	// 14 characters).
+	for l, want := range map[string]string{
+		"shw vlans":        strings.Repeat(" ", 14) + "^\nunknown command.\n",
+		"show vlanz":       strings.Repeat(" ", 19) + "^\nsyntax error.\n",
+		"show vlans 100 x": strings.Repeat(" ", 25) + "^\nsyntax error.\n",
+	} {
+		if got := tm.cmd(l); got != want {
+			t.Errorf("%q: %q, want %q", l, got, want)
+		}
 	}
 }
 

@@ -88,10 +88,11 @@ import (
 // Neither the vrf-target import/export/auto forms nor the other vxlan
 // options are modelled. The texts of these errors are approximations.
 //
-// Error texts: "syntax error." and "unknown command." with a caret line,
-// "error: configuration database locked by:" and "error: shared
-// configuration database modified" are documented Junos output (the user
-// lines under them are invented). Real Junos lets "configure private" in
+// Error texts: "unknown command." for a first word that starts no command
+// and "syntax error." for a later bad word, each under a caret line
+// pointing at the word, "error: configuration database locked by:" and
+// "error: shared configuration database modified" are documented Junos
+// output (the user lines under them are invented). Real Junos lets "configure private" in
 // while another user holds "configure exclusive" with no changes and
 // refuses only the commit; the configuration-lock fault refuses the entry
 // too. The failing-commit text for the save fault is an approximation.
@@ -109,6 +110,8 @@ func junosSpec() cli.Spec {
 		PrivMode: oper,
 		Errors: cli.Errors{
 			Invalid:    "syntax error.",
+			Unknown:    "unknown command.",
+			CaretAbove: true,
 			Incomplete: "syntax error, expecting <command>.",
 			Ambiguous:  "syntax error, ambiguous.",
 			Locked:     "error: configuration database locked by:\n  netops terminal p0 (pid 412) on since 2026-12-04 03:00:00 UTC\n      exclusive [edit]",
