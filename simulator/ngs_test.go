@@ -120,6 +120,24 @@ func ngsTemplates(platform string) map[string][]string {
 			}
 		}
 		return t
+	case "juniper-junos":
+		return map[string][]string{
+			"ADD_NETWORK":                {"set vlans {network_name} vlan-id {segmentation_id}"},
+			"DELETE_NETWORK":             {"delete vlans {network_name}"},
+			"PLUG_PORT_TO_NETWORK":       {"delete interfaces {port} unit 0 family ethernet-switching vlan members", "set interfaces {port} unit 0 family ethernet-switching vlan members {segmentation_id}"},
+			"DELETE_PORT":                {"delete interfaces {port} unit 0 family ethernet-switching vlan members"},
+			"ADD_NETWORK_TO_TRUNK":       {"set interfaces {port} unit 0 family ethernet-switching vlan members {segmentation_id}"},
+			"REMOVE_NETWORK_FROM_TRUNK":  {"delete interfaces {port} unit 0 family ethernet-switching vlan members {segmentation_id}"},
+			"ENABLE_PORT":                {"delete interfaces {port} disable"},
+			"DISABLE_PORT":               {"set interfaces {port} disable"},
+			"PLUG_SWITCH_TO_NETWORK":     {"set vlans {vlan_name} vxlan vni {vni}"},
+			"UNPLUG_SWITCH_FROM_NETWORK": {"delete vlans {vlan_name} vxlan vni"},
+			"SHOW_VLANS":                 {"show vlans"},
+			"PLUG_MCAST_GROUP":           {"set vlans {vlan_name} vxlan multicast-group {mcast_group}"},
+			"UNPLUG_MCAST_GROUP":         {"delete vlans {vlan_name} vxlan multicast-group"},
+			"PLUG_EVPN_VRF_TARGET":       {"set vlans {vlan_name} vrf-target target:{bgp_asn}:{vni}"},
+			"UNPLUG_EVPN_VRF_TARGET":     {"delete vlans {vlan_name} vrf-target"},
+		}
 	case "cumulus-nvue":
 		return map[string][]string{
 			"ADD_NETWORK":                  {"nv set bridge domain br_default vlan {segmentation_id}"},
@@ -208,7 +226,13 @@ type op struct {
 	tmpl string
 	args map[string]string
 	raw  []string
+	// seq: several templates NGS sends in one session, in order (Junos's
+	// plug_switch_to_network: the VNI, its multicast group, its target).
+	seq []op
 }
+
+// ngsSeq is one operation made of several templates, sent in one session.
+func ngsSeq(ops ...op) op { return op{seq: ops} }
 
 func ngs(tmpl string, kv ...string) op {
 	args := map[string]string{}
@@ -223,6 +247,13 @@ func raw(lines ...string) op { return op{raw: lines} }
 func (o op) lines(t *testing.T, templates map[string][]string) []string {
 	if o.raw != nil {
 		return o.raw
+	}
+	if o.seq != nil {
+		var out []string
+		for _, part := range o.seq {
+			out = append(out, part.lines(t, templates)...)
+		}
+		return out
 	}
 	tmpl, ok := templates[o.tmpl]
 	if !ok {
@@ -278,6 +309,10 @@ type ngsCase struct {
 	setup        []string
 	session      func(cmd func(string) string, lines []string)
 	redact       map[string]string
+	// commitSaves: each operation's commit is also the save (Junos), so
+	// the "save" step sends nothing and checks that the saved
+	// configuration is the running one, and so it is at the end.
+	commitSaves bool
 }
 
 const net0 = "0ae071f55be943e480eae41fefe85b21" // an NGS network name: a UUID without dashes
@@ -488,6 +523,7 @@ func ngsCases() []ngsCase {
 			},
 		},
 		sonicNGSCase(),
+		junosNGSCase(),
 		nvueNGSCase(),
 	}
 }
@@ -520,7 +556,13 @@ func summary(cfg state.Config, name string) string {
 			}
 		}
 		return out
-	case "flood": // VXLAN flooding (NVUE)
+	case "vrf-targets": // EVPN route targets of VLANs (Junos)
+		var parts []string
+		for _, v := range slices.Sorted(maps.Keys(cfg.VRFTargets)) {
+			parts = append(parts, fmt.Sprintf("%d=%s", v, cfg.VRFTargets[v]))
+		}
+		return strings.Join(parts, " ")
+	case "flood": // VXLAN flooding (NVUE, Junos)
 		out := "her=" + strings.Join(cfg.Flood.HER, ",")
 		for _, v := range slices.Sorted(maps.Keys(cfg.Flood.PerVLAN)) {
 			out += fmt.Sprintf(" %d=%s", v, cfg.Flood.PerVLAN[v])
@@ -683,6 +725,15 @@ func TestNGSSessions(t *testing.T) {
 				used["SAVE_CONFIGURATION"] = true
 			}
 			for _, st := range tc.steps {
+				if st.name == "save" && tc.commitSaves {
+					if snap := d.State(); !reflect.DeepEqual(snap.Startup, snap.Running) || snap.Saves != snap.Commits {
+						t.Fatalf("the commits did not save: %d saves, %d commits, startup==running %v", snap.Saves, snap.Commits, reflect.DeepEqual(snap.Startup, snap.Running))
+					}
+					for _, show := range tc.shows {
+						cmd(show)
+					}
+					continue
+				}
 				if st.name == "save" {
 					before := d.State()
 					cmd(tc.save)
@@ -697,6 +748,9 @@ func TestNGSSessions(t *testing.T) {
 				}
 				for _, o := range st.ops {
 					used[o.tmpl] = true
+					for _, part := range o.seq {
+						used[part.tmpl] = true
+					}
 					for _, part := range ngsComposed(tc.platform)[o.tmpl] {
 						used[part] = true
 					}
@@ -734,7 +788,10 @@ func TestNGSSessions(t *testing.T) {
 				}
 			}
 			snap := d.State()
-			if reflect.DeepEqual(snap.Startup, snap.Running) {
+			switch equal := reflect.DeepEqual(snap.Startup, snap.Running); {
+			case tc.commitSaves && !equal:
+				t.Error("a commit is the save: the startup configuration should be the running one")
+			case !tc.commitSaves && equal:
 				t.Error("the changes after the save should not be in the startup configuration")
 			}
 			d.Reload()
@@ -791,9 +848,10 @@ func readAppendix(t *testing.T, file string) []appendixEntry {
 // lacks.
 func TestNGSAppendixA(t *testing.T) {
 	files := map[string][]string{
-		"dell-os10":    {"dell-os10.txt"},
-		"sonic":        {"sonic.txt", "sonic-dell-enterprise.txt"},
-		"cumulus-nvue": {"cumulus-nvue.txt"},
+		"dell-os10":     {"dell-os10.txt"},
+		"sonic":         {"sonic.txt", "sonic-dell-enterprise.txt"},
+		"cumulus-nvue":  {"cumulus-nvue.txt"},
+		"juniper-junos": {"juniper-junos.txt"},
 	}
 	for platform, names := range files {
 		t.Run(platform, func(t *testing.T) {

@@ -120,7 +120,8 @@ type Config struct {
 
 	// FRR is the BGP EVPN configuration vtysh sets (SONiC, Cumulus).
 	FRR FRR
-	// Flood is the VXLAN flooding configuration (Cumulus NVUE).
+	// Flood is the VXLAN flooding configuration (Cumulus NVUE; Junos
+	// "vxlan multicast-group").
 	Flood VXLANFlood
 	// IPACLs are the Dell OS10 IPv4 access lists by name, and
 	// IPACLGroups the lists bound to each interface, by interface name.
@@ -128,6 +129,10 @@ type Config struct {
 	IPACLGroups map[string]IPACLGroups
 	// SonicACL is SONiC's ACL tables, rules and ACL files.
 	SonicACL SonicACL
+	// VRFTargets are the EVPN route targets of VLANs, keyed by VLAN id, as
+	// Junos sets them ("set vlans NAME vrf-target target:ASN:N"); the
+	// value is the community, "target:65000:5100".
+	VRFTargets map[int]string
 }
 
 // NewConfig returns a factory-default configuration: VLAN 1 named
@@ -158,6 +163,7 @@ func (c Config) Clone() Config {
 		IPACLs:      cloneIPACLs(c.IPACLs),
 		IPACLGroups: maps.Clone(c.IPACLGroups),
 		SonicACL:    c.SonicACL.clone(),
+		VRFTargets:  maps.Clone(c.VRFTargets),
 	}
 	for n, l := range c.LAGs {
 		l.Members = slices.Clone(l.Members)
