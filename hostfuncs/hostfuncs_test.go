@@ -289,6 +289,15 @@ func TestSleep(t *testing.T) {
 	if err != nil || int32(res[0]) != abi.ErrnoTimeout {
 		t.Fatalf("sleep past the deadline: %v %v", res, err)
 	}
+	// A sleep that cannot end before the deadline fails at once, leaving
+	// the guest its remaining time: the deadline has not passed when it
+	// returns.
+	ctx, cancel = context.WithTimeout(hostfuncs.WithCall(context.Background(), c), 30*time.Second)
+	defer cancel()
+	res, err = g.mod.ExportedFunction("call_sleep_ms").Call(ctx, abi.MaxSleepMS)
+	if err != nil || int32(res[0]) != abi.ErrnoTimeout || ctx.Err() != nil {
+		t.Fatalf("sleep of %d ms under a 30 s deadline: %v %v (deadline passed: %v), want ErrnoTimeout at once", abi.MaxSleepMS, res, err, ctx.Err())
+	}
 }
 
 func TestLog(t *testing.T) {

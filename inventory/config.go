@@ -38,6 +38,17 @@ type Server struct {
 	AllowedVLANs      VLANSet       // VLANs any device may use
 	DeniedVLANs       VLANSet       // VLANs no device may use
 	LogLevel          slog.Level
+	WebSocket         WebSocket // limits of /ws; zero fields take Mercury's defaults
+}
+
+// WebSocket limits JSON-RPC over WebSocket (/ws). A zero field means
+// Mercury's default (docs/configuration.md).
+type WebSocket struct {
+	MaxConnections int           // connections open at once
+	MaxInFlight    int           // calls running at once on one connection
+	MaxQueued      int           // calls waiting for a slot on one connection
+	PingInterval   time.Duration // a peer silent for two intervals is dropped
+	IdleTimeout    time.Duration // a connection with no call and no watch this long is closed
 }
 
 // TLS is the server's certificate and the CA that signs client certificates.

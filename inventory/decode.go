@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 )
@@ -158,6 +159,30 @@ func decodeServer(r *report, v any, dir string) Server {
 			s.Deadline = d
 		}
 	}
+	ws := o.child("websocket")
+	if n, ok := ws.integer("max_connections", 1, 100000, "write how many /ws connections may be open at once, e.g. 64"); ok {
+		s.WebSocket.MaxConnections = n
+	}
+	if n, ok := ws.integer("max_in_flight", 1, 1024, "write how many calls may run at once on one connection, e.g. 8"); ok {
+		s.WebSocket.MaxInFlight = n
+	}
+	if n, ok := ws.integer("max_queued", 1, 4096, "write how many calls may wait on one connection, e.g. 16"); ok {
+		s.WebSocket.MaxQueued = n
+	}
+	for _, b := range []struct {
+		key    string
+		lo, hi time.Duration
+		to     *time.Duration
+	}{{"ping_interval", time.Second, 10 * time.Minute, &s.WebSocket.PingInterval}, {"idle_timeout", time.Minute, 24 * time.Hour, &s.WebSocket.IdleTimeout}} {
+		if d, ok := ws.duration(b.key); ok {
+			if d < b.lo || d > b.hi {
+				ws.fail(b.key, ws.m[b.key], fmt.Sprintf("is outside %s-%s", formatDuration(b.lo), formatDuration(b.hi)), "keep the default, or write a duration in that range")
+			} else {
+				*b.to = d
+			}
+		}
+	}
+	ws.finish()
 	if p, ok := o.path("drivers_dir", dir, nil); ok {
 		s.DriversDir = p
 	}

@@ -34,6 +34,15 @@ type fileServer struct {
 	AllowedVLANs      string   `yaml:"allowed_vlans"`
 	DeniedVLANs       string   `yaml:"denied_vlans,omitempty"`
 	LogLevel          string   `yaml:"log_level"`
+	WebSocket         *fileWS  `yaml:"websocket,omitempty"`
+}
+
+type fileWS struct {
+	MaxConnections int    `yaml:"max_connections,omitempty"`
+	MaxInFlight    int    `yaml:"max_in_flight,omitempty"`
+	MaxQueued      int    `yaml:"max_queued,omitempty"`
+	PingInterval   string `yaml:"ping_interval,omitempty"`
+	IdleTimeout    string `yaml:"idle_timeout,omitempty"`
 }
 
 type fileTLS struct {
@@ -119,6 +128,15 @@ func (c *Config) YAML() []byte {
 		fs.TLS = &fileTLS{CertFile: s.TLS.CertFile, KeyFile: s.TLS.KeyFile, ClientCAFile: s.TLS.ClientCAFile, MinVersion: "1.3"}
 		if s.TLS.MinVersion == tls.VersionTLS12 {
 			fs.TLS.MinVersion = "1.2"
+		}
+	}
+	if w := s.WebSocket; w != (WebSocket{}) {
+		fs.WebSocket = &fileWS{MaxConnections: w.MaxConnections, MaxInFlight: w.MaxInFlight, MaxQueued: w.MaxQueued}
+		if w.PingInterval != 0 {
+			fs.WebSocket.PingInterval = formatDuration(w.PingInterval)
+		}
+		if w.IdleTimeout != 0 {
+			fs.WebSocket.IdleTimeout = formatDuration(w.IdleTimeout)
 		}
 	}
 	if !filepath.IsAbs(fs.DriversDir) {

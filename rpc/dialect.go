@@ -21,6 +21,9 @@ type method struct {
 	// answer: a *wireError (-32602) or an Invalid fault (a JSON type error).
 	bind func(params object) (bound, error)
 	sig  *pySig // the Python signature, for Ironic-dialect methods
+	// dryRun says how a Mercury-API method takes dry_run (every one does);
+	// noDryRun for the Ironic dialect, whose signatures are Ironic's.
+	dryRun dryRunUse
 }
 
 // bound is a call ready to run.
@@ -38,6 +41,16 @@ type bindStyle bool
 const (
 	direct  bindStyle = false // a plain method: CPython's call check
 	wrapped bindStyle = true  // behind validate_vlan_configuration: inspect.Signature.bind
+)
+
+// dryRunUse is how a method takes the dry_run parameter.
+type dryRunUse uint8
+
+const (
+	noDryRun    dryRunUse = iota // not a parameter (the Ironic dialect)
+	passDryRun                   // the request has a dry_run field: the service acts on it
+	readOnlyDry                  // the method only reads: dry_run is accepted, checked and dropped
+	badDryRun                    // a Mercury method that breaks the rule: New refuses the table
 )
 
 // networkingManager is the class whose methods the Ironic dialect mirrors.
@@ -107,8 +120,31 @@ func ironicContext(raw json.RawMessage) *service.RequestContext {
 // tags. An unknown param is -32602, as in the Ironic dialect; a wrong JSON
 // type is an Invalid fault naming the param; missing and range checks are
 // the service's.
+//
+// Every Mercury method takes dry_run: Req has a dry_run field, which the
+// service acts on, or the method is built with mercuryRead.
 func mercury[Req, Res any](name, failure string, call func(Backend, context.Context, service.Caller, Req) (Res, error)) method {
-	return method{name: name, failure: failure, bind: func(params object) (bound, error) {
+	use := badDryRun
+	if hasJSONField(reflect.TypeFor[Req](), "dry_run") {
+		use = passDryRun
+	}
+	return mercuryMethod(name, failure, use, call)
+}
+
+// mercuryRead builds a Mercury method that only reads. It takes dry_run
+// like every Mercury method, a boolean or null, which changes nothing: the
+// method changes nothing anyway, and Req (which must not have a dry_run
+// field) never sees it.
+func mercuryRead[Req, Res any](name, failure string, call func(Backend, context.Context, service.Caller, Req) (Res, error)) method {
+	use := readOnlyDry
+	if hasJSONField(reflect.TypeFor[Req](), "dry_run") {
+		use = badDryRun
+	}
+	return mercuryMethod(name, failure, use, call)
+}
+
+func mercuryMethod[Req, Res any](name, failure string, use dryRunUse, call func(Backend, context.Context, service.Caller, Req) (Res, error)) method {
+	return method{name: name, failure: failure, dryRun: use, bind: func(params object) (bound, error) {
 		params = params.without("rpc.version")
 		var b bound
 		if raw, ok := params.get("context"); ok {
@@ -118,6 +154,15 @@ func mercury[Req, Res any](name, failure string, call func(Backend, context.Cont
 			b.context = ironicContext(raw)
 		}
 		rest := params.without("context")
+		keys := rest.keys()
+		if use == readOnlyDry {
+			if raw, ok := rest.get("dry_run"); ok {
+				if k := jsonKind(raw); k != 't' && k != 'f' && k != 'n' {
+					return b, fault.New(fault.Invalid, "dry_run must be a boolean")
+				}
+				rest = rest.without("dry_run")
+			}
+		}
 		var buf bytes.Buffer
 		buf.WriteByte('{')
 		for i, m := range rest {
@@ -133,7 +178,7 @@ func mercury[Req, Res any](name, failure string, call func(Backend, context.Cont
 		dec := json.NewDecoder(&buf)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&req); err != nil {
-			return b, mercuryDecodeError(name, rest.keys(), err)
+			return b, mercuryDecodeError(name, keys, err)
 		}
 		b.invoke = func(ctx context.Context, be Backend, c service.Caller) (any, error) {
 			return call(be, ctx, c, req)
@@ -176,4 +221,21 @@ func jsonTypeName(t reflect.Type) string {
 		return "a list"
 	}
 	return "an object"
+}
+
+// hasJSONField reports whether struct type t decodes a JSON member name.
+func hasJSONField(t reflect.Type, name string) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	for _, f := range reflect.VisibleFields(t) {
+		if !f.IsExported() || f.Anonymous && f.Tag.Get("json") == "" {
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name || tag == "" && strings.EqualFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -22,6 +22,13 @@ const (
 	codeInvalidParams  = -32602
 )
 
+// Mercury's own codes, in JSON-RPC's range for server errors; only /ws
+// answers them (ws.go).
+const (
+	codeBusy   = -32000 // the connection has its limit of calls running and waiting
+	codeNotRun = -32001 // the connection ended before a waiting call started
+)
+
 // ironicError is the one table from a fault kind to the wire: the JSON-RPC
 // error code (Ironic's HTTP-like exception code), the Ironic exception class,
 // and whether the message gets the method's "Failed to ..." prefix, as
@@ -81,6 +88,11 @@ func errInvalidRequest() *wireError {
 
 func errMethodNotFound(name string) *wireError {
 	return &wireError{code: codeMethodNotFound, message: "Method " + name + " was not found", kind: fault.NotFound}
+}
+
+func errNotRun() *wireError {
+	return &wireError{code: codeNotRun, kind: fault.Busy,
+		message: "The WebSocket connection is closing (the server stops, or the connection failed); the call was waiting and was not run: send it again on a new connection"}
 }
 
 func errInvalidParams(msg string) *wireError {

@@ -46,17 +46,18 @@ func methods() []method {
 			"Failed to delete LAG", deleteLAG),
 		ironic("get_switches", direct, "context",
 			"Failed to get switch information", getSwitches),
-		// The Mercury API, one line each.
-		mercury("get_allowed_network_types", "Failed to get allowed network types", Backend.GetAllowedNetworkTypes),
-		mercury("is_link_valid", "Failed to check the link", Backend.IsLinkValid),
-		mercury("list_drivers", "Failed to list drivers", Backend.ListDrivers),
+		// The Mercury API, one line each. Every method takes dry_run: those
+		// that only read are built with mercuryRead, and ignore it.
+		mercuryRead("get_allowed_network_types", "Failed to get allowed network types", Backend.GetAllowedNetworkTypes),
+		mercuryRead("is_link_valid", "Failed to check the link", Backend.IsLinkValid),
+		mercuryRead("list_drivers", "Failed to list drivers", Backend.ListDrivers),
 		mercury("attach_port", "Failed to attach the port", Backend.AttachPort),
 		mercury("detach_port", "Failed to detach the port", Backend.DetachPort),
-		mercury("is_port_supported", "Failed to check the port", Backend.IsPortSupported),
+		mercuryRead("is_port_supported", "Failed to check the port", Backend.IsPortSupported),
 		mercury("add_network", "Failed to add the network", Backend.AddNetwork),
 		mercury("delete_network", "Failed to delete the network", Backend.DeleteNetwork),
-		mercury("verify_port", "Failed to verify the port", Backend.VerifyPort),
-		mercury("list_devices", "Failed to list devices", Backend.ListDevices),
+		mercuryRead("verify_port", "Failed to verify the port", Backend.VerifyPort),
+		mercuryRead("list_devices", "Failed to list devices", Backend.ListDevices),
 	}
 }
 

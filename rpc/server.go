@@ -91,6 +91,9 @@ func newServer(opts Options, table []method) (*Server, error) {
 	if opts.MaxBodyBytes < 0 || opts.MaxDepth < 0 || opts.Deadline < 0 {
 		return nil, fault.New(fault.Invalid, "rpc: Options limits must not be negative")
 	}
+	if w := opts.WS; w.MaxConns < 0 || w.MaxInFlight < 0 || w.MaxQueued < 0 || w.Ping < 0 || w.Idle < 0 {
+		return nil, fault.New(fault.Invalid, "rpc: Options.WS limits must not be negative (zero takes the default)")
+	}
 	s := &Server{
 		backend:  opts.Backend,
 		auth:     opts.Auth,
@@ -105,6 +108,7 @@ func newServer(opts Options, table []method) (*Server, error) {
 		ws: WSOptions{
 			MaxConns:    orDefault(opts.WS.MaxConns, DefaultWSMaxConns),
 			MaxInFlight: orDefault(opts.WS.MaxInFlight, DefaultWSMaxInFlight),
+			MaxQueued:   orDefault(opts.WS.MaxQueued, DefaultWSMaxQueued),
 			Ping:        orDefault(opts.WS.Ping, DefaultWSPing),
 			Idle:        orDefault(opts.WS.Idle, DefaultWSIdle),
 		},
@@ -121,6 +125,10 @@ func newServer(opts Options, table []method) (*Server, error) {
 	for _, m := range table {
 		if _, dup := s.methods[m.name]; dup {
 			return nil, fault.New(fault.Internal, "rpc: method %s is in the table twice", m.name)
+		}
+		if m.sig == nil && m.dryRun != passDryRun && m.dryRun != readOnlyDry {
+			return nil, fault.New(fault.Internal, "rpc: method %s does not take dry_run, which every Mercury method does: "+
+				"give its request a dry_run field, or build it with mercuryRead if it only reads (and then its request must have none)", m.name)
 		}
 		s.methods[m.name] = m
 	}

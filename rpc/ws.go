@@ -3,6 +3,9 @@ package rpc
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/openmercury/mercury/fault"
 	"github.com/openmercury/mercury/service"
 )
 
@@ -19,15 +23,23 @@ import (
 const (
 	DefaultWSMaxConns    = 64
 	DefaultWSMaxInFlight = 8
+	DefaultWSMaxQueued   = 16
 	DefaultWSPing        = 30 * time.Second
 	DefaultWSIdle        = 10 * time.Minute
 )
 
 // WSOptions limit the JSON-RPC-over-WebSocket endpoint at /ws. Zero values
-// take the defaults.
+// take the defaults; negative ones are refused by New. A message is limited
+// to Options.MaxBodyBytes, as a POST body is.
+//
+// The reader of a connection never waits for a call: it keeps reading (and
+// so keeps answering the peer's pongs and close frames) while calls run. A
+// call beyond MaxInFlight waits, in arrival order, among at most MaxQueued
+// others; a call beyond those is refused at once with codeBusy.
 type WSOptions struct {
 	MaxConns    int           // connections open at once; more are refused 503
-	MaxInFlight int           // calls running at once on one connection; more wait
+	MaxInFlight int           // calls running at once on one connection
+	MaxQueued   int           // calls waiting for a running one to finish, per connection; more are refused
 	Ping        time.Duration // server ping interval; a peer silent for two intervals is dropped
 	Idle        time.Duration // a connection with no call and no watch this long is closed
 }
@@ -69,7 +81,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.wsConnections(1)
 	defer s.metrics.wsConnections(-1)
-	c := &wsConn{s: s, conn: conn, identity: p.Identity, remote: r.RemoteAddr, slots: make(chan struct{}, s.ws.MaxInFlight)}
+	c := &wsConn{s: s, conn: conn, identity: p.Identity, remote: r.RemoteAddr}
 	if !s.trackWS(c) {
 		c.close(websocket.CloseGoingAway, "server shutting down")
 		conn.Close()
@@ -138,12 +150,16 @@ type wsConn struct {
 	conn     *websocket.Conn
 	identity string
 	remote   string
-	slots    chan struct{} // calls in flight
 
-	wmu      sync.Mutex // one writer at a time
-	calls    sync.WaitGroup
-	active   atomic.Int64 // calls in flight plus watches, for the idle timer
-	lastUse  atomic.Int64 // unix nanoseconds of the last message read
+	mu      sync.Mutex // guards running, waiting, ended
+	running int        // calls running, at most MaxInFlight
+	waiting [][]byte   // calls accepted, waiting for a running one to end; at most MaxQueued
+	ended   bool       // the read loop has ended: no call starts any more
+
+	wmu      sync.Mutex     // one writer at a time
+	calls    sync.WaitGroup // the goroutines running calls
+	active   atomic.Int64   // calls running or waiting plus watches, for the idle timer
+	lastUse  atomic.Int64   // unix nanoseconds of the last message read
 	unwatch  func()
 	watching sync.Mutex
 }
@@ -166,13 +182,18 @@ func (c *wsConn) run() {
 	defer func() {
 		close(stop)
 		c.stopWatch()
-		c.calls.Wait() // calls in flight answer before the close
+		c.end()        // calls still waiting are answered, not run
+		c.calls.Wait() // calls running answer before the close
 		c.close(websocket.CloseGoingAway, "connection ends")
 	}()
 	c.touch()
 	for {
 		kind, msg, err := c.conn.ReadMessage()
 		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				// The library has closed with 1009 (message too big).
+				s.log.Warn("ws message over the size limit; connection closed", "remote", c.remote, "identity", c.identity, "limit_bytes", s.maxBody)
+			}
 			return
 		}
 		s.wsMu.Lock()
@@ -195,26 +216,128 @@ func (c *wsConn) run() {
 			c.write(c.watch(m, id))
 			continue
 		}
-		c.slots <- struct{}{} // at most MaxInFlight calls; the next read waits
-		c.calls.Add(1)
-		c.active.Add(1)
-		go func() {
-			defer func() { <-c.slots; c.calls.Done(); c.active.Add(-1) }()
-			start := time.Now()
-			rid := newRequestID()
-			caller := service.Caller{Identity: c.identity, Remote: c.remote, RequestID: rid}
-			o := s.call(context.Background(), msg, caller)
-			code := "ok"
-			if o.werr != nil {
-				code = o.werr.label()
-			}
-			s.metrics.observe(o.method, code, time.Since(start))
-			s.logCall(context.Background(), s.log.With("request_id", rid, "remote", c.remote, "transport", "ws"), Principal{Identity: c.identity}, o, time.Since(start))
-			if o.reply != nil {
-				c.write(o.reply)
-			}
-		}()
+		if e := c.accept(msg); e != nil {
+			c.refuse(msg, e)
+		}
 	}
+}
+
+// accept starts msg when fewer than MaxInFlight calls run, else queues it
+// when fewer than MaxQueued wait. Otherwise it returns the refusal to
+// answer (the limit, or the connection has failed). It never blocks, so
+// the read loop keeps reading.
+func (c *wsConn) accept(msg []byte) *wireError {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.ended:
+		return errNotRun()
+	case c.running < c.s.ws.MaxInFlight:
+		c.running++
+	case len(c.waiting) < c.s.ws.MaxQueued:
+		c.waiting = append(c.waiting, msg)
+		c.active.Add(1)
+		return nil
+	default:
+		return c.errBusy()
+	}
+	c.active.Add(1)
+	c.calls.Add(1)
+	go c.work(msg)
+	return nil
+}
+
+// work runs msg, then each waiting call in turn, until none waits. The
+// slot is handed on before the reply is written, so a peer that has read
+// a reply finds the slot of its call free.
+func (c *wsConn) work(msg []byte) {
+	defer c.calls.Done()
+	for {
+		reply := c.exec(msg)
+		c.mu.Lock()
+		next := !c.ended && len(c.waiting) > 0
+		if next {
+			msg = c.waiting[0]
+			c.waiting[0] = nil
+			c.waiting = c.waiting[1:]
+		} else {
+			c.running--
+		}
+		c.mu.Unlock()
+		if reply != nil {
+			c.write(reply)
+		}
+		c.active.Add(-1)
+		if !next {
+			return
+		}
+	}
+}
+
+// exec runs one call and returns its reply (nil for a notification).
+func (c *wsConn) exec(msg []byte) []byte {
+	s := c.s
+	start := time.Now()
+	rid := newRequestID()
+	caller := service.Caller{Identity: c.identity, Remote: c.remote, RequestID: rid}
+	o := s.call(context.Background(), msg, caller)
+	code := "ok"
+	if o.werr != nil {
+		code = o.werr.label()
+	}
+	s.metrics.observe(o.method, code, time.Since(start))
+	s.logCall(context.Background(), c.log(rid), Principal{Identity: c.identity}, o, time.Since(start))
+	return o.reply
+}
+
+func (c *wsConn) log(rid string) *slog.Logger {
+	return c.s.log.With("request_id", rid, "remote", c.remote, "transport", "ws")
+}
+
+// end stops calls from starting: the read loop has ended (the peer left,
+// the connection failed, or the server shuts down). Each call still
+// waiting is answered codeNotRun; calls running finish.
+func (c *wsConn) end() {
+	c.mu.Lock()
+	c.ended = true // a failed write may have set it already
+	waiting := c.waiting
+	c.waiting = nil
+	c.mu.Unlock()
+	for _, msg := range waiting {
+		c.refuse(msg, errNotRun())
+		c.active.Add(-1)
+	}
+}
+
+// refuse answers msg with e without running it: logged and counted like
+// a call, and not answered when msg is a notification.
+func (c *wsConn) refuse(msg []byte, e *wireError) {
+	req, _ := decodeRequest(msg)
+	id, method, notification := []byte("null"), "", false
+	if req != nil {
+		if req.id != nil {
+			id = pyReencode(req.id)
+		}
+		if _, ok := c.s.methods[req.method]; ok {
+			method = req.method
+		}
+		notification = req.notification()
+	}
+	rid := newRequestID()
+	c.s.metrics.observe(method, e.label(), 0)
+	c.s.logCall(context.Background(), c.log(rid), Principal{Identity: c.identity},
+		outcome{method: method, notification: notification, werr: e}, 0)
+	if !notification {
+		c.write(errorBody(id, e))
+	}
+}
+
+// errBusy is the reply to a call over the connection's limits.
+func (c *wsConn) errBusy() *wireError {
+	w := c.s.ws
+	return &wireError{code: codeBusy, kind: fault.Busy, message: fmt.Sprintf(
+		"Too many calls on this WebSocket connection: %d running and %d waiting is the limit; the call was not run: wait for replies before sending more, or open another connection",
+		w.MaxInFlight, w.MaxQueued)}
 }
 
 func (c *wsConn) touch() { c.lastUse.Store(time.Now().UnixNano()) }
@@ -255,6 +378,9 @@ func (c *wsConn) write(b []byte) {
 	defer c.wmu.Unlock()
 	c.conn.SetWriteDeadline(time.Now().Add(c.s.ws.Ping))
 	if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+		c.mu.Lock()
+		c.ended = true // the peer cannot hear replies: no waiting call starts
+		c.mu.Unlock()
 		c.conn.Close() // the reader then ends the connection
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -265,7 +266,7 @@ func TestWebSocketMTLS(t *testing.T) {
 // after the idle timeout, even while it answers pings; a watcher is not.
 func TestWebSocketIdle(t *testing.T) {
 	wb := &watchingBackend{fakeBackend: &fakeBackend{}, feed: make(chan service.Record)}
-	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 100 * time.Millisecond, Idle: time.Second}})
+	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 100 * time.Millisecond, Idle: 3 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +274,8 @@ func TestWebSocketIdle(t *testing.T) {
 	defer hs.Close()
 	// The watcher subscribes first: a connection counts as idle from its
 	// start, and a loaded machine may take a while to deliver the watch
-	// call, so the idle timeout is long next to that delay. From then on
+	// call (over a second has been seen under -race with other tests
+	// running), so the idle timeout is long next to that delay. From then on
 	// it is read all the time, so it answers the server's pings as a live
 	// client does (a client that stops reading is dropped for missing its
 	// pongs, which is not what this test is about).
@@ -302,7 +304,323 @@ func TestWebSocketIdle(t *testing.T) {
 	select {
 	case err := <-watcherEnded:
 		t.Fatalf("the watching connection ended: %v", err)
-	case <-time.After(1500 * time.Millisecond): // longer than the idle timeout again
+	case <-time.After(3500 * time.Millisecond): // longer than the idle timeout again
 	}
 	watcher.Close()
+}
+
+// gate holds each backend call until the test lets it go, and counts how
+// many run at once.
+type gate struct {
+	release chan struct{} // one token lets one call return; closing it lets all
+	started chan struct{} // one per call that has started
+	mu      sync.Mutex
+	running int
+	max     int
+}
+
+func newGate() *gate {
+	return &gate{release: make(chan struct{}), started: make(chan struct{}, 64)}
+}
+
+func (g *gate) wait(context.Context) {
+	g.mu.Lock()
+	g.running++
+	g.max = max(g.max, g.running)
+	g.mu.Unlock()
+	g.started <- struct{}{}
+	<-g.release
+	g.mu.Lock()
+	g.running--
+	g.mu.Unlock()
+}
+
+func (g *gate) maxRunning() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.max
+}
+
+// awaitStarts waits for n more calls to start.
+func (g *gate) awaitStarts(t *testing.T, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		select {
+		case <-g.started:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d of %d calls started", i, n)
+		}
+	}
+}
+
+func linkCall(id string) []byte {
+	return []byte(`{"jsonrpc":"2.0","method":"is_link_valid","params":{"link":{"switch_id":"s","port_id":"p"}},"id":"` + id + `"}`)
+}
+
+// replies reads every message of c into a channel until c fails; reading
+// also answers the server's pings, as a live client does.
+func replies(c *websocket.Conn) (<-chan map[string]any, <-chan error) {
+	out, ended := make(chan map[string]any, 64), make(chan error, 1)
+	go func() {
+		for {
+			var m map[string]any
+			if err := c.ReadJSON(&m); err != nil {
+				ended <- err
+				return
+			}
+			out <- m
+		}
+	}()
+	return out, ended
+}
+
+func nextReply(t *testing.T, in <-chan map[string]any, ended <-chan error) map[string]any {
+	t.Helper()
+	select {
+	case m := <-in:
+		return m
+	case err := <-ended:
+		t.Fatalf("the connection ended: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reply")
+	}
+	return nil
+}
+
+// TestWebSocketInFlight: with MaxInFlight calls running, the next
+// MaxQueued wait and run as slots free; one more is refused at once with
+// -32000 naming the limit, and the connection carries on.
+func TestWebSocketInFlight(t *testing.T) {
+	g := newGate()
+	fb := &fakeBackend{wait: g.wait}
+	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 2, MaxQueued: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c := dialWS(t, hs, nil)
+	in, ended := replies(c)
+
+	c.WriteMessage(websocket.TextMessage, linkCall("run-1"))
+	c.WriteMessage(websocket.TextMessage, linkCall("run-2"))
+	g.awaitStarts(t, 2)
+	c.WriteMessage(websocket.TextMessage, linkCall("waits"))
+	// A notification over the limit is refused too, and not answered. It
+	// goes before "refused": the reader takes messages in order, so once
+	// "refused" is answered the notification is settled, and cannot take
+	// the queue's place freed below.
+	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"2.0","method":"is_link_valid","params":{"link":{"switch_id":"s","port_id":"p"}}}`))
+	c.WriteMessage(websocket.TextMessage, linkCall("refused"))
+	got := nextReply(t, in, ended)
+	e, _ := got["error"].(map[string]any)
+	if got["id"] != "refused" || e == nil || e["code"] != float64(codeBusy) ||
+		!strings.Contains(e["message"].(string), "2 running and 1 waiting is the limit") {
+		t.Fatalf("first reply %v, want the fourth call refused -32000 naming the limit", got)
+	}
+	// Let one call go: "waits" takes its slot.
+	g.release <- struct{}{}
+	g.awaitStarts(t, 1)
+	close(g.release)
+	ids := map[any]bool{}
+	for i := 0; i < 3; i++ {
+		r := nextReply(t, in, ended)
+		if r["result"] == nil {
+			t.Fatalf("reply %v, want a result", r)
+		}
+		ids[r["id"]] = true
+	}
+	if !ids["run-1"] || !ids["run-2"] || !ids["waits"] {
+		t.Fatalf("answered %v, want run-1, run-2 and waits", ids)
+	}
+	if m := g.maxRunning(); m != 2 {
+		t.Errorf("%d calls ran at once, want MaxInFlight 2", m)
+	}
+	if n := len(fb.Calls()); n != 3 {
+		t.Errorf("the backend saw %d calls, want 3 (the refused ones never reach it)", n)
+	}
+	// Once replies are read, their slots are free: a full round again.
+	for _, id := range []string{"a", "b", "c"} {
+		c.WriteMessage(websocket.TextMessage, linkCall(id))
+	}
+	for i := 0; i < 3; i++ {
+		if r := nextReply(t, in, ended); r["result"] == nil {
+			t.Fatalf("reply %v after the slots freed, want a result", r)
+		}
+	}
+}
+
+// TestWebSocketBusyNotDropped: a peer that keeps answering pings is not
+// dropped while more calls than MaxInFlight run longer than the read
+// deadline (two ping intervals): the reader keeps reading its pongs.
+func TestWebSocketBusyNotDropped(t *testing.T) {
+	g := newGate()
+	fb := &fakeBackend{wait: g.wait}
+	const ping = 50 * time.Millisecond
+	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 2, Ping: ping, Idle: time.Minute}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c := dialWS(t, hs, nil)
+	in, ended := replies(c)
+	c.WriteMessage(websocket.TextMessage, linkCall("1"))
+	c.WriteMessage(websocket.TextMessage, linkCall("2"))
+	g.awaitStarts(t, 2)
+	// The third waits for a slot. Sent alone, so that the reader has
+	// nothing buffered after it: a reader that waited with it would next
+	// read the socket past its deadline.
+	c.WriteMessage(websocket.TextMessage, linkCall("3"))
+	time.Sleep(10 * 2 * ping) // ten read deadlines with the calls running and waiting
+	close(g.release)
+	for i := 0; i < 3; i++ {
+		if r := nextReply(t, in, ended); r["result"] == nil {
+			t.Fatalf("reply %v, want a result", r)
+		}
+	}
+	c.WriteMessage(websocket.TextMessage, linkCall("after"))
+	if r := nextReply(t, in, ended); r["id"] != "after" {
+		t.Fatalf("reply %v, want the call sent after the busy spell", r)
+	}
+}
+
+// TestWebSocketMessageTooBig: a message over MaxBodyBytes closes the
+// connection with 1009 (message too big); one within it is a call.
+func TestWebSocketMessageTooBig(t *testing.T) {
+	var logs logBuffer
+	fb := &fakeBackend{}
+	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), MaxBodyBytes: 512, Logger: logs.logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c := dialWS(t, hs, nil)
+	fits := linkCall("fits" + strings.Repeat("x", 512-len(linkCall("fits"))))
+	c.WriteMessage(websocket.TextMessage, fits)
+	if r := readJSON(t, c); r["result"] == nil {
+		t.Fatalf("a %d-byte message: %v, want a result", len(fits), r)
+	}
+	c.WriteMessage(websocket.TextMessage, linkCall("big"+strings.Repeat("x", 513-len(linkCall("big")))))
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, _, err = c.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+		t.Fatalf("after a 513-byte message: %v, want close 1009 (message too big)", err)
+	}
+	if n := len(fb.Calls()); n != 1 {
+		t.Errorf("backend calls %d, want 1 (the oversized message is not run)", n)
+	}
+	within(t, 10*time.Second, func() {
+		for !strings.Contains(logs.String(), `"limit_bytes":512`) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
+}
+
+// TestWebSocketShutdownRefusesWaiting: on shutdown a call still waiting for
+// a slot is answered -32001 without running; the running one finishes and
+// answers; then the connection closes.
+func TestWebSocketShutdownRefusesWaiting(t *testing.T) {
+	g := newGate()
+	fb := &fakeBackend{wait: g.wait}
+	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 1, MaxQueued: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, l) }()
+	c, _, err := websocket.DefaultDialer.Dial("ws://"+l.Addr().String()+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.WriteMessage(websocket.TextMessage, linkCall("running"))
+	g.awaitStarts(t, 1)
+	c.WriteMessage(websocket.TextMessage, linkCall("waiting"))
+	// The waiting call is queued once a third one is refused.
+	c.WriteMessage(websocket.TextMessage, linkCall("over"))
+	if r := readJSON(t, c); r["id"] != "over" {
+		t.Fatalf("reply %v, want the call over the limit refused", r)
+	}
+	cancel()
+	r := readJSON(t, c)
+	e, _ := r["error"].(map[string]any)
+	if r["id"] != "waiting" || e == nil || e["code"] != float64(codeNotRun) {
+		t.Fatalf("at shutdown: %v, want the waiting call refused -32001", r)
+	}
+	close(g.release)
+	if r := readJSON(t, c); r["id"] != "running" || r["result"] == nil {
+		t.Fatalf("then %v, want the running call's result", r)
+	}
+	if _, _, err := c.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatalf("after the replies: %v, want a going-away close", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	if n := len(fb.Calls()); n != 1 {
+		t.Errorf("backend calls %d, want only the running one", n)
+	}
+}
+
+func TestWebSocketOptionsNegative(t *testing.T) {
+	for _, ws := range []WSOptions{{MaxConns: -1}, {MaxInFlight: -1}, {MaxQueued: -1}, {Ping: -1}, {Idle: -1}} {
+		if _, err := New(Options{Backend: &fakeBackend{}, Auth: NewNoAuth(), WS: ws}); err == nil || !strings.Contains(err.Error(), "Options.WS") {
+			t.Errorf("%+v: %v, want an error naming Options.WS", ws, err)
+		}
+	}
+}
+
+// TestWebSocketPeerLeaves: when the peer goes away, a call waiting for a
+// slot is not run; the running one finishes.
+func TestWebSocketPeerLeaves(t *testing.T) {
+	g := newGate()
+	fb := &fakeBackend{wait: g.wait}
+	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 1, MaxQueued: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	c := dialWS(t, hs, nil)
+	c.WriteMessage(websocket.TextMessage, linkCall("running"))
+	g.awaitStarts(t, 1)
+	c.WriteMessage(websocket.TextMessage, linkCall("waiting"))
+	c.WriteMessage(websocket.TextMessage, linkCall("over"))
+	if r := readJSON(t, c); r["id"] != "over" {
+		t.Fatalf("reply %v, want the call over the limit refused", r)
+	}
+	c.Close()
+	// The server notices the peer has left before the running call ends.
+	within(t, 10*time.Second, func() {
+		for {
+			srv.wsMu.Lock()
+			ended := false
+			for wc := range srv.wsLive {
+				wc.mu.Lock()
+				ended = wc.ended
+				wc.mu.Unlock()
+			}
+			srv.wsMu.Unlock()
+			if ended {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+	close(g.release)
+	within(t, 10*time.Second, func() {
+		for srv.wsConns.Load() != 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+	if n := len(fb.Calls()); n != 1 {
+		t.Errorf("backend calls %d, want 1: the waiting call must not run once the peer has left", n)
+	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
 
 	"github.com/openmercury/mercury/abi"
 	"github.com/openmercury/mercury/fault"
@@ -151,9 +152,15 @@ type instance struct {
 	invoke  api.Function
 	version api.Function
 	stderr  *tailBuffer
+	memory  *linearMemory
 }
 
-func (i *instance) close() { i.mod.Close(context.Background()) }
+// close closes the module and then releases its memory; no call runs on
+// an instance being closed.
+func (i *instance) close() {
+	i.mod.Close(context.Background())
+	i.memory.release()
+}
 
 func (d *Driver) instantiate(ctx context.Context) (*instance, error) {
 	stderr := &tailBuffer{max: 8 << 10}
@@ -165,9 +172,11 @@ func (d *Driver) instantiate(ctx context.Context) (*instance, error) {
 		WithRandSource(rand.Reader).
 		WithStdout(stderr).
 		WithStderr(stderr)
+	memory := &linearMemory{spare: d.e.spares}
 	start := time.Now()
-	mod, err := d.e.rt.InstantiateModule(ctx, d.compiled, cfg)
+	mod, err := d.e.rt.InstantiateModule(experimental.WithMemoryAllocator(ctx, memory), d.compiled, cfg)
 	if err != nil {
+		memory.release()
 		return nil, classify(d.name, "", "_initialize", err, stderr, d.e.opts.MemoryLimitMiB)
 	}
 	d.e.metrics.instantiated(d.name, time.Since(start))
@@ -176,6 +185,7 @@ func (d *Driver) instantiate(ctx context.Context) (*instance, error) {
 		invoke:  mod.ExportedFunction(abi.ExportInvoke),
 		version: mod.ExportedFunction(abi.ExportABIVersion),
 		stderr:  stderr,
+		memory:  memory,
 	}, nil
 }
 

@@ -71,6 +71,7 @@ type Engine struct {
 	rt      wazero.Runtime
 	cache   wazero.CompilationCache
 	metrics *metrics
+	spares  *spares
 
 	loadMu sync.Mutex // serialises LoadDir
 	set    atomic.Pointer[driverSet]
@@ -105,7 +106,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		rt.Close(ctx)
 		return nil, err
 	}
-	e := &Engine{opts: opts, rt: rt, cache: cache, metrics: newMetrics(opts.Registerer)}
+	e := &Engine{opts: opts, rt: rt, cache: cache, metrics: newMetrics(opts.Registerer), spares: &spares{keep: spareMemories}}
 	if opts.Registerer != nil {
 		if err := opts.Registerer.Register(newInstances(e)); err != nil {
 			return nil, fault.Wrap(fault.Invalid, err, "register runtime metrics")
@@ -264,6 +265,7 @@ func (e *Engine) Close(ctx context.Context) error {
 		d.waitRetired(ctx)
 	}
 	err := e.rt.Close(ctx)
+	e.spares.drain()
 	if e.cache != nil {
 		if cerr := e.cache.Close(ctx); err == nil {
 			err = cerr
@@ -271,6 +273,11 @@ func (e *Engine) Close(ctx context.Context) error {
 	}
 	return err
 }
+
+// spareMemories is how many released linear memories an engine keeps for
+// reuse: enough for the instances closed and made between two operations
+// under load, each a few MiB resident.
+const spareMemories = 8
 
 // poolFillTimeout bounds how long a background instantiation may take.
 const poolFillTimeout = 30 * time.Second

@@ -84,7 +84,7 @@ func (s *Service) record(rec *Record) {
 		slog.Any("rolled_back", rec.RolledBack),
 		slog.Any("not_rolled_back", rec.NotRolledBack),
 	)
-	s.metrics.operation(rec)
+	s.metrics.operation(rec, driversOf(s.state.Load().cfg, rec.Device))
 	s.events.publish(*rec)
 }
 

@@ -128,6 +128,16 @@ func (s *Service) attachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 				}
 				pc = joined(cur, mode, n.VLAN, r.Native)
 			}
+			if lag != nil {
+				if err := checkRemoval(sp.st.cfg, c, m.dev, name, *lag, pc); err != nil {
+					return abi.LAGSetRequest{}, err
+				}
+			}
+			for _, b := range before {
+				if err := checkRemoval(sp.st.cfg, c, m.dev, b.Port, b, pc); err != nil {
+					return abi.LAGSetRequest{}, err
+				}
+			}
 			req := abi.LAGSetRequest{LAG: abi.LAG{Name: name, Mode: lagMode, Members: m.ports}, Config: pc, DryRun: r.DryRun}
 			if m.dev.ManageVLANs {
 				req.CreateVLANs = []abi.Network{n}
@@ -284,6 +294,9 @@ func (s *Service) detachGroup(ctx context.Context, st *state, c Caller, rec *Rec
 			}
 			if lag == nil {
 				continue // not a LAG on this device: nothing to delete
+			}
+			if err := checkRemoval(st.cfg, c, m.dev, name, *lag, abi.PortConfig{NativeVLAN: m.dev.IdleVLAN}); err != nil {
+				return sp.fail(ctx, err)
 			}
 			undo := s.lagUndo(c, m, name, lagMode, lag, before)
 			undo.what = fmt.Sprintf("%s LAG %s made again as %s", m.dev.Name, name, describeState(*lag))

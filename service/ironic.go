@@ -157,7 +157,7 @@ func (s *Service) UpdatePort(ctx context.Context, c Caller, r UpdatePortRequest)
 		}
 	} else {
 		err = s.locked(ctx, st.cfg, rec, []string{dev.Name}, func(ctx context.Context) error {
-			return s.change(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: dev, port: port, request: req})
+			return s.guardedChange(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: dev, port: port, request: req})
 		})
 	}
 	if err != nil {
@@ -211,7 +211,7 @@ func (s *Service) ResetPort(ctx context.Context, c Caller, r ResetPortRequest) (
 		}
 	} else {
 		err = s.locked(ctx, st.cfg, rec, []string{dev.Name}, func(ctx context.Context) error {
-			return s.change(ctx, st, rec, call{caller: c, op: abi.OpResetPort, dev: dev, port: port,
+			return s.guardedChange(ctx, st, rec, call{caller: c, op: abi.OpResetPort, dev: dev, port: port,
 				request: abi.ResetPortRequest{Port: port, IdleVLAN: idle}})
 		})
 	}
@@ -233,6 +233,14 @@ func (s *Service) ResetPort(ctx context.Context, c Caller, r ResetPortRequest) (
 // persist the change itself, saves per the device's save_config: at once
 // ("always"), later in one save for a burst of changes ("deferred", the
 // result says saved: false), or not at all ("never").
+// guardedChange is change after guardRemovals.
+func (s *Service) guardedChange(ctx context.Context, st *state, rec *Record, c call) error {
+	if err := s.guardRemovals(ctx, st, c); err != nil {
+		return err
+	}
+	return s.change(ctx, st, rec, c)
+}
+
 func (s *Service) change(ctx context.Context, st *state, rec *Record, c call) error {
 	var res abi.Result
 	cmds, err := s.invoke(ctx, st, c, &res)
@@ -325,6 +333,9 @@ func (s *Service) UpdateLAG(ctx context.Context, c Caller, r UpdateLAGRequest) (
 		if err := permit(st.cfg, c, d, vlans...); err != nil {
 			return UpdateLAGResult{}, s.refused(rec, err)
 		}
+		if err := permitLAGByName(st.cfg, c, "update_lag", d); err != nil {
+			return UpdateLAGResult{}, s.refused(rec, err)
+		}
 	}
 	pc, err := portConfig(r.Mode, r.NativeVLAN, r.AllowedVLANs, r.Description)
 	if err != nil {
@@ -389,7 +400,11 @@ func (s *Service) DeleteLAG(ctx context.Context, c Caller, r DeleteLAGRequest) (
 		return DeleteLAGResult{}, s.refused(rec, err)
 	}
 	for _, d := range devs {
-		if err := permit(st.cfg, c, d); err != nil {
+		err := permit(st.cfg, c, d)
+		if err == nil {
+			err = permitLAGByName(st.cfg, c, "delete_lag", d)
+		}
+		if err != nil {
 			return DeleteLAGResult{}, s.refused(rec, err)
 		}
 	}

@@ -155,6 +155,9 @@ func (s *Service) network(cfg *inventory.Config, dev inventory.Device, method st
 // saves per save_config), or as a dry run that sends nothing and saves
 // nothing. It fills out.
 func (s *Service) apply(ctx context.Context, st *state, rec *Record, c call, dryRun bool, out *PortChange) error {
+	if err := s.guardRemovals(ctx, st, c); err != nil {
+		return err
+	}
 	if !dryRun {
 		err := s.change(ctx, st, rec, c)
 		out.Changed, out.Saved, out.LAGNumber, out.Created = rec.Changed, rec.Saved, rec.number, rec.created

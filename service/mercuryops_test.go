@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,6 +138,114 @@ func TestCallerScopes(t *testing.T) {
 	}
 	if _, err := svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet1"), Network: vlanNet(150)}); err != nil {
 		t.Fatalf("a VLAN inside the scope: %v", err)
+	}
+}
+
+// TestMercuryDryRuns: detach_port, add_network and delete_network with
+// dry_run say what they would change and return the commands, and the
+// switch receives no configuration line.
+func TestMercuryDryRuns(t *testing.T) {
+	svc, dev := simService(t, "always", 0)
+	ctx, c := context.Background(), service.Caller{Identity: "test"}
+	attach(t, svc, "Ethernet4", 100)
+	saves, n := dev.State().Saves, len(dev.ConfigCommands())
+	for _, tc := range []struct {
+		name string
+		run  func() (service.PortChange, error)
+	}{
+		{"detach_port", func() (service.PortChange, error) {
+			return svc.DetachPort(ctx, c, service.DetachRequest{Link: link("Ethernet4"), Network: ptr(vlanNet(100)), DryRun: true})
+		}},
+		{"add_network", func() (service.PortChange, error) {
+			return svc.AddNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(700), DryRun: true})
+		}},
+		{"delete_network, forced", func() (service.PortChange, error) {
+			return svc.DeleteNetwork(ctx, c, service.NetworkRequest{SwitchID: "eos-1", Network: vlanNet(100), Force: true, DryRun: true})
+		}},
+	} {
+		res, err := tc.run()
+		if err != nil || !res.DryRun || !res.Changed || len(res.Commands) == 0 || res.Saved {
+			t.Errorf("%s dry run: %+v, %v; want dry_run, changed, commands, not saved", tc.name, res, err)
+		}
+	}
+	run := dev.State().Running
+	if got := len(dev.ConfigCommands()) - n; got != 0 || dev.State().Saves != saves {
+		t.Fatalf("dry runs sent %d configuration lines and %d saves", got, dev.State().Saves-saves)
+	}
+	if _, ok := run.VLANs[700]; ok || run.Ports["Ethernet4"].AccessVLAN != 100 {
+		t.Fatalf("dry runs changed the switch: VLAN 700 present %v, Ethernet4 on %d", ok, run.Ports["Ethernet4"].AccessVLAN)
+	}
+}
+
+// TestCallerScopeRemovals: a caller limited to VLANs 100-199 cannot take
+// another VLAN off a port, by detach, replacement or reset, in either
+// dialect and in a dry run; what it may remove, it removes.
+func TestCallerScopeRemovals(t *testing.T) {
+	svc, dev := simService(t, "never", 0)
+	ctx := context.Background()
+	tenant := service.Caller{Identity: "tenant-a"}
+	attach(t, svc, "Ethernet2", 300) // another tenant's port
+	trunk := "trunk"
+	if _, err := svc.UpdatePort(ctx, service.Caller{Identity: "test"}, service.UpdatePortRequest{
+		SwitchID: "eos-1", PortName: "Ethernet3", Mode: &trunk, AllowedVLANs: []int{150, 300}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		err  error
+	}{
+		{"detach the whole port", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet2")}))},
+		{"detach its VLAN", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet2"), Network: ptr(vlanNet(300))}))},
+		{"dry run", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet2"), DryRun: true}))},
+		{"replace by an access attach", second(svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet2"), Network: vlanNet(150)}))},
+		{"Ironic reset_port", second(svc.ResetPort(ctx, tenant, service.ResetPortRequest{SwitchID: "eos-1", PortName: "Ethernet2"}))},
+		{"Ironic update_port", second(svc.UpdatePort(ctx, tenant, service.UpdatePortRequest{SwitchID: "eos-1", PortName: "Ethernet2", Mode: ptr("access"), NativeVLAN: ptr(150)}))},
+		{"a trunk's whole port", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet3")}))},
+	} {
+		want := "may not remove VLAN 300 from eos-1 Ethernet"
+		if fault.KindOf(tc.err) != fault.Denied || !strings.Contains(tc.err.Error(), want) {
+			t.Errorf("%s: %v, want denied: %s", tc.name, tc.err, want)
+		}
+	}
+	run := dev.State().Running
+	if p := run.Ports["Ethernet2"]; p.Mode != "access" || p.AccessVLAN != 300 {
+		t.Fatalf("a refused removal changed Ethernet2: %+v", p.L2)
+	}
+	// Port groups: the LAG's VLANs, and its members', are checked too;
+	// Ironic's LAG methods, which name no members, are refused outright.
+	group := &service.PortGroup{Name: "other-node", Mode: "lacp", Links: []service.Link{link("Ethernet6")}}
+	if _, err := svc.AttachPort(ctx, service.Caller{Identity: "test"}, service.AttachRequest{Link: link("Ethernet5"), Network: vlanNet(300), PortGroup: group}); err != nil {
+		t.Fatal(err)
+	}
+	lagsBefore := fmt.Sprint(dev.State().Running.LAGs)
+	for _, tc := range []struct {
+		name, want string
+		err        error
+	}{
+		{"detach another's LAG", "may not remove VLAN 300 from eos-1 other-node", second(svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet5"), PortGroup: group}))},
+		{"take over another's LAG", "may not remove VLAN 300 from eos-1 other-node", second(svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet5"), Network: vlanNet(150), PortGroup: group}))},
+		{"absorb another's port into a LAG", "may not remove VLAN 300 from eos-1 Ethernet2", second(svc.AttachPort(ctx, tenant, service.AttachRequest{Link: link("Ethernet7"), Network: vlanNet(150),
+			PortGroup: &service.PortGroup{Name: "mine", Mode: "lacp", Links: []service.Link{link("Ethernet2")}}}))},
+		{"Ironic delete_lag", "may not use delete_lag", second(svc.DeleteLAG(ctx, tenant, service.DeleteLAGRequest{SwitchIDs: []string{"eos-1"}, LAGName: "other-node"}))},
+		{"Ironic update_lag", "may not use update_lag", second(svc.UpdateLAG(ctx, tenant, service.UpdateLAGRequest{SwitchIDs: []string{"eos-1"}, LAGName: "other-node", Mode: ptr("access"), NativeVLAN: ptr(150)}))},
+	} {
+		if fault.KindOf(tc.err) != fault.Denied || !strings.Contains(tc.err.Error(), tc.want) {
+			t.Errorf("%s: %v, want denied: %s", tc.name, tc.err, tc.want)
+		}
+	}
+	if got := fmt.Sprint(dev.State().Running.LAGs); got != lagsBefore {
+		t.Fatalf("refused LAG calls changed the LAGs:\n%s\nwant\n%s", got, lagsBefore)
+	}
+	if p := dev.State().Running.Ports["Ethernet2"]; p.Mode != "access" || p.AccessVLAN != 300 || p.LAG != 0 {
+		t.Fatalf("a refused port group took Ethernet2: %+v", p)
+	}
+
+	res, err := svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet3"), Network: ptr(vlanNet(150))})
+	if err != nil || !res.Changed {
+		t.Fatalf("detach of the caller's own VLAN: %+v, %v", res, err)
+	}
+	if p := dev.State().Running.Ports["Ethernet3"]; !slices.Equal(p.Allowed.IDs(), []int{300}) {
+		t.Fatalf("Ethernet3 after the detach of 150: %+v, want only 300 left", p.L2)
 	}
 }
 

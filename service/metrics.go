@@ -1,8 +1,11 @@
 package service
 
 import (
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/openmercury/mercury/inventory"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -29,7 +32,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Namespace: ns, Subsystem: sub, Name: "operation_duration_seconds",
 			Help:    "Operation time from validation to the audit record, lock wait included.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 17),
-		}, []string{"method", "device"}),
+		}, []string{"method", "driver", "device"}),
 		lockWaits: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: ns, Subsystem: sub, Name: "lock_wait_seconds",
 			Help:    "Time operations waited for a device lock.",
@@ -40,12 +43,26 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-func (m *metrics) operation(r *Record) {
+// operation counts and times a finished operation; driver names the
+// driver of its device (drivers, comma-separated, for several).
+func (m *metrics) operation(r *Record, driver string) {
 	if m == nil {
 		return
 	}
 	m.ops.WithLabelValues(r.Method, r.Device, r.Result).Inc()
-	m.duration.WithLabelValues(r.Method, r.Device).Observe(r.Duration)
+	m.duration.WithLabelValues(r.Method, driver, r.Device).Observe(r.Duration)
+}
+
+// driversOf names the distinct drivers of devices (comma-separated device
+// names, as a record holds them), in order; "" for none or unknown.
+func driversOf(cfg *inventory.Config, devices string) string {
+	var drivers []string
+	for name := range strings.SplitSeq(devices, ",") {
+		if d, ok := cfg.Device(name); ok && !slices.Contains(drivers, d.Driver) {
+			drivers = append(drivers, d.Driver)
+		}
+	}
+	return strings.Join(drivers, ",")
 }
 
 func (m *metrics) lockWait(devices []string, d time.Duration) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/openmercury/mercury/internal/simlab"
 	"github.com/openmercury/mercury/service"
 	"github.com/openmercury/mercury/simulator"
@@ -75,6 +77,70 @@ func waitSaves(t *testing.T, dev *simulator.Device, n int) {
 	}
 }
 
+// TestSavedReported: a change's result and audit record say whether the
+// change survives a reboot when the call returns: saved under always, not
+// under deferred (the save comes later) or never.
+func TestSavedReported(t *testing.T) {
+	for _, tc := range []struct {
+		saveConfig string
+		saved      bool
+	}{{"always", true}, {"deferred", false}, {"never", false}} {
+		t.Run(tc.saveConfig, func(t *testing.T) {
+			svc, _ := simService(t, tc.saveConfig, time.Hour)
+			feed, stop := svc.Subscribe()
+			defer stop()
+			res, err := svc.AttachPort(context.Background(), service.Caller{Identity: "test"},
+				service.AttachRequest{Link: service.Link{SwitchID: "eos-1", PortID: "Ethernet1"}, Network: service.Network{Type: "vlan", SegmentationID: 100}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Changed || res.Saved != tc.saved {
+				t.Fatalf("result %+v, want changed and saved %v", res, tc.saved)
+			}
+			if r := <-feed; r.Method != "attach_port" || r.Saved != tc.saved {
+				t.Fatalf("audit record %s saved %v, want attach_port saved %v", r.Method, r.Saved, tc.saved)
+			}
+		})
+	}
+}
+
+// TestOperationMetric: the operation histogram names the device's driver.
+func TestOperationMetric(t *testing.T) {
+	sim, err := simulator.Run(simulator.Fleet("arista-eos", "eos", 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	var inv bytes.Buffer
+	if err := sim.WriteInventory(&inv, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	svc := simlab.Service(t, simlab.Config(t, inv.String(), "", "", "arista-eos"), 0,
+		func(o *service.Options) { o.Registerer = reg })
+	attach(t, svc, "Ethernet1", 100)
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fams {
+		if f.GetName() != "mercury_service_operation_duration_seconds" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			l := map[string]string{}
+			for _, p := range m.GetLabel() {
+				l[p.GetName()] = p.GetValue()
+			}
+			got = append(got, fmt.Sprintf("%s %s %s %d", l["method"], l["driver"], l["device"], m.GetHistogram().GetSampleCount()))
+		}
+	}
+	if want := []string{"update_port arista-eos eos-1 1"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("operation histogram series %q, want %q", got, want)
+	}
+}
+
 func TestSaveConfig(t *testing.T) {
 	t.Run("always", func(t *testing.T) {
 		svc, dev := simService(t, "always", 0)
@@ -121,6 +187,19 @@ func TestSaveConfig(t *testing.T) {
 		if !reflect.DeepEqual(dev.State().Running.Ports["Ethernet3"], dev.State().Startup.Ports["Ethernet3"]) {
 			t.Fatal("the startup configuration misses the last change of the burst")
 		}
+	})
+	t.Run("deferred is bounded: a stream of changes does not postpone the save", func(t *testing.T) {
+		svc, dev := simService(t, "deferred", 300*time.Millisecond)
+		// Changes keep coming for well over the delay; the first save is
+		// due 300 ms after the first change, whatever follows it.
+		start := time.Now()
+		for i := 0; time.Since(start) < 5*time.Second; i++ {
+			attach(t, svc, "Ethernet1", 100+i%2)
+			if dev.State().Saves > 0 {
+				return
+			}
+		}
+		t.Fatalf("no save in %v of back-to-back changes with a 300ms delay", time.Since(start).Round(time.Millisecond))
 	})
 	t.Run("deferred says saved false and flushes on shutdown", func(t *testing.T) {
 		svc, dev := simService(t, "deferred", time.Hour)

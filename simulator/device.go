@@ -89,6 +89,13 @@ type Fault struct {
 	// configuration command, fail with the platform's lock message, as if
 	// another session held the configuration.
 	ConfigLocked bool
+	// CommitLocked makes the next N commits fail with the platform's lock
+	// message, as if another session held the configuration database
+	// exclusively while they ran; the commits after them succeed. A
+	// refused commit applies nothing and the session keeps its candidate.
+	// Commits are counted from the SetFault call; 0 turns it off. Only
+	// platforms with a commit step consult it (juniper-junos).
+	CommitLocked int
 }
 
 // Command is one line a device received in a shell or exec request.
@@ -120,6 +127,7 @@ type Device struct {
 	faultCh     chan struct{} // closed and replaced whenever fault changes
 	configLines int
 	rejectLines int
+	commitLocks int // commits refused by the CommitLocked fault
 	commands    []Command
 	conns       map[net.Conn]struct{}
 	nextConn    int
@@ -256,7 +264,7 @@ func (d *Device) SetFault(f Fault) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.fault = f
-	d.configLines, d.rejectLines = 0, 0
+	d.configLines, d.rejectLines, d.commitLocks = 0, 0, 0
 	close(d.faultCh)
 	d.faultCh = make(chan struct{})
 }
@@ -302,6 +310,18 @@ func (d *Device) ConfigLocked() bool { return d.Fault().ConfigLocked }
 
 // SaveFails implements cli.Env.
 func (d *Device) SaveFails() bool { return d.Fault().SaveError }
+
+// CommitLocked implements cli.CommitLocker: it reports whether this
+// commit is one the CommitLocked fault refuses, and counts it.
+func (d *Device) CommitLocked() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.commitLocks >= d.fault.CommitLocked {
+		return false
+	}
+	d.commitLocks++
+	return true
+}
 
 // ConfigLine implements cli.Env: it counts configuration lines and reports
 // when the drop fault fires.

@@ -12,7 +12,7 @@
 // at runtime (Device.SetFault): refused connections, rejected
 // authentication, a connection dropped mid-configuration, a configuration
 // line refused as invalid input, a hang, slow output, a failing save, a
-// locked configuration.
+// locked configuration, commits refused as locked for the next N commits.
 //
 // Run and Serve start a fleet for "mercury simulate" and write an inventory
 // snippet describing it.

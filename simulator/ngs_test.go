@@ -2,8 +2,12 @@ package simulator
 
 import (
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,39 +87,186 @@ func ngsTemplates(platform string) map[string][]string {
 		}
 	case "dell-os10":
 		return map[string][]string{
-			"ADD_NETWORK":                  {"interface vlan {segmentation_id}", "description {network_name}", "exit"},
-			"DELETE_NETWORK":               {"no interface vlan {segmentation_id}", "exit"},
-			"PLUG_PORT_TO_NETWORK":         {"interface {port}", "switchport mode access", "switchport access vlan {segmentation_id}", "exit"},
-			"DELETE_PORT":                  {"interface {port}", "no switchport access vlan", "exit"},
-			"ADD_NETWORK_TO_TRUNK":         {"interface {port}", "switchport mode trunk", "switchport trunk allowed vlan {segmentation_id}", "exit"},
-			"REMOVE_NETWORK_FROM_TRUNK":    {"interface {port}", "no switchport trunk allowed vlan {segmentation_id}", "exit"},
-			"SET_NATIVE_VLAN":              {"interface {port}", "switchport mode trunk", "switchport access vlan {segmentation_id}"},
-			"DELETE_NATIVE_VLAN":           {"interface {port}", "no switchport access vlan"},
-			"PLUG_BOND_TO_NETWORK":         {"interface {bond}", "switchport mode access", "switchport access vlan {segmentation_id}", "exit"},
-			"UNPLUG_BOND_FROM_NETWORK":     {"interface {bond}", "no switchport access vlan", "exit"},
-			"SET_NATIVE_VLAN_BOND":         {"interface {bond}", "switchport mode trunk", "switchport access vlan {segmentation_id}"},
-			"DELETE_NATIVE_VLAN_BOND":      {"interface {bond}", "no switchport access vlan"},
-			"ADD_NETWORK_TO_BOND_TRUNK":    {"interface {bond}", "switchport mode trunk", "switchport trunk allowed vlan {segmentation_id}", "exit"},
-			"DELETE_NETWORK_ON_BOND_TRUNK": {"interface {bond}", "no switchport trunk allowed vlan {segmentation_id}", "exit"},
-			"ENABLE_PORT":                  {"interface {port}", "no shutdown", "exit"},
-			"DISABLE_PORT":                 {"interface {port}", "shutdown", "exit"},
+			"ADD_NETWORK":                     {"interface vlan {segmentation_id}", "description {network_name}", "exit"},
+			"DELETE_NETWORK":                  {"no interface vlan {segmentation_id}", "exit"},
+			"PLUG_PORT_TO_NETWORK":            {"interface {port}", "switchport mode access", "switchport access vlan {segmentation_id}", "exit"},
+			"DELETE_PORT":                     {"interface {port}", "no switchport access vlan", "exit"},
+			"ADD_NETWORK_TO_TRUNK":            {"interface {port}", "switchport mode trunk", "switchport trunk allowed vlan {segmentation_id}", "exit"},
+			"REMOVE_NETWORK_FROM_TRUNK":       {"interface {port}", "no switchport trunk allowed vlan {segmentation_id}", "exit"},
+			"SET_NATIVE_VLAN":                 {"interface {port}", "switchport mode trunk", "switchport access vlan {segmentation_id}"},
+			"DELETE_NATIVE_VLAN":              {"interface {port}", "no switchport access vlan"},
+			"PLUG_BOND_TO_NETWORK":            {"interface {bond}", "switchport mode access", "switchport access vlan {segmentation_id}", "exit"},
+			"UNPLUG_BOND_FROM_NETWORK":        {"interface {bond}", "no switchport access vlan", "exit"},
+			"SET_NATIVE_VLAN_BOND":            {"interface {bond}", "switchport mode trunk", "switchport access vlan {segmentation_id}"},
+			"DELETE_NATIVE_VLAN_BOND":         {"interface {bond}", "no switchport access vlan"},
+			"ADD_NETWORK_TO_BOND_TRUNK":       {"interface {bond}", "switchport mode trunk", "switchport trunk allowed vlan {segmentation_id}", "exit"},
+			"DELETE_NETWORK_ON_BOND_TRUNK":    {"interface {bond}", "no switchport trunk allowed vlan {segmentation_id}", "exit"},
+			"ENABLE_PORT":                     {"interface {port}", "no shutdown", "exit"},
+			"DISABLE_PORT":                    {"interface {port}", "shutdown", "exit"},
+			"ADD_SECURITY_GROUP":              {"ip access-list {security_group_ingress}", "exit", "ip access-list {security_group_egress}", "exit"},
+			"REMOVE_SECURITY_GROUP":           {"no ip access-list {security_group_ingress}", "no ip access-list {security_group_egress}"},
+			"ADD_SECURITY_GROUP_RULE_INGRESS": {"ip access-list {security_group_ingress}", "permit {protocol} {remote_ip_prefix} any {filter}", "exit"},
+			"ADD_SECURITY_GROUP_RULE_EGRESS":  {"ip access-list {security_group_egress}", "permit {protocol} any {remote_ip_prefix} {filter}", "exit"},
+			"BIND_SECURITY_GROUP": {"interface {port}", "ip access-group {security_group_egress} in", "ip access-group {security_group_ingress} out", "exit",
+				"show ip access-lists in", "show ip access-lists out"},
+			"UNBIND_SECURITY_GROUP": {"interface {port}", "no ip access-group {security_group_egress} in", "no ip access-group {security_group_ingress} out", "exit"},
+		}
+	case "sonic":
+		t := map[string][]string{
+			"ADD_NETWORK":                {"config vlan add {segmentation_id}"},
+			"DELETE_NETWORK":             {"config vlan del {segmentation_id}"},
+			"PLUG_PORT_TO_NETWORK":       {"config vlan member add -u {segmentation_id} {port}"},
+			"DELETE_PORT":                {"config vlan member del {segmentation_id} {port}"},
+			"ADD_NETWORK_TO_TRUNK":       {"config vlan member add {segmentation_id} {port}"},
+			"REMOVE_NETWORK_FROM_TRUNK":  {"config vlan member del {segmentation_id} {port}"},
+			"SAVE_CONFIGURATION":         {"config save -y"},
+			"PLUG_SWITCH_TO_NETWORK":     {"config vxlan map add {vtep_name} {segmentation_id} {vni}"},
+			"UNPLUG_SWITCH_FROM_NETWORK": {"config vxlan map del {vtep_name} {segmentation_id} {vni}"},
+			"SHOW_VLAN_PORTS":            {"show vlan {segmentation_id}"},
+			"SHOW_VLAN_VNI":              {"show vxlan vlanvnimap"},
+			"TABLE_ADD_COMMAND":          {"config acl add table"},
+			"TABLE_REMOVE_COMMAND":       {"config acl remove table"},
+			"WRITE_ACL":                  {`echo -n "{acl}" | base64 -d | gunzip > /etc/sonic/acl-{security_group}.json`},
+			"LOAD_ACL": {"acl-loader update full --table_name {security_group_egress} /etc/sonic/acl-{security_group}.json",
+				"acl-loader update full --table_name {security_group_ingress} /etc/sonic/acl-{security_group}.json"},
+			"ADD_ACL_TABLE": {"{table_remove_command} {security_group_egress}", "{table_remove_command} {security_group_ingress}",
+				"{table_add_command} {security_group_egress} L3V4V6 -p {ports} -s ingress",
+				"{table_add_command} {security_group_ingress} L3V4V6 -p {ports} -s egress"},
+			"REMOVE_SECURITY_GROUP": {"{table_remove_command} {security_group_egress}", "{table_remove_command} {security_group_ingress}",
+				"acl-loader delete {security_group_egress}", "acl-loader delete {security_group_ingress}", "rm -f /etc/sonic/acl-{security_group}.json"},
+			"PLUG_EVPN_VNI":   {`vtysh -c "configure terminal" -c "router bgp {bgp_asn}" -c "address-family l2vpn evpn" -c "vni {vni}" -c "rd auto" -c "route-target import auto" -c "route-target export auto"`},
+			"UNPLUG_EVPN_VNI": {`vtysh -c "configure terminal" -c "router bgp {bgp_asn}" -c "address-family l2vpn evpn" -c "no vni {vni}"`},
+		}
+		for name, parts := range ngsComposed(platform) {
+			for _, part := range parts {
+				t[name] = append(t[name], t[part]...)
+			}
+		}
+		return t
+	case "juniper-junos":
+		return map[string][]string{
+			"ADD_NETWORK":                {"set vlans {network_name} vlan-id {segmentation_id}"},
+			"DELETE_NETWORK":             {"delete vlans {network_name}"},
+			"PLUG_PORT_TO_NETWORK":       {"delete interfaces {port} unit 0 family ethernet-switching vlan members", "set interfaces {port} unit 0 family ethernet-switching vlan members {segmentation_id}"},
+			"DELETE_PORT":                {"delete interfaces {port} unit 0 family ethernet-switching vlan members"},
+			"ADD_NETWORK_TO_TRUNK":       {"set interfaces {port} unit 0 family ethernet-switching vlan members {segmentation_id}"},
+			"REMOVE_NETWORK_FROM_TRUNK":  {"delete interfaces {port} unit 0 family ethernet-switching vlan members {segmentation_id}"},
+			"ENABLE_PORT":                {"delete interfaces {port} disable"},
+			"DISABLE_PORT":               {"set interfaces {port} disable"},
+			"PLUG_SWITCH_TO_NETWORK":     {"set vlans {vlan_name} vxlan vni {vni}"},
+			"UNPLUG_SWITCH_FROM_NETWORK": {"delete vlans {vlan_name} vxlan vni"},
+			"SHOW_VLANS":                 {"show vlans"},
+			"PLUG_MCAST_GROUP":           {"set vlans {vlan_name} vxlan multicast-group {mcast_group}"},
+			"UNPLUG_MCAST_GROUP":         {"delete vlans {vlan_name} vxlan multicast-group"},
+			"PLUG_EVPN_VRF_TARGET":       {"set vlans {vlan_name} vrf-target target:{bgp_asn}:{vni}"},
+			"UNPLUG_EVPN_VRF_TARGET":     {"delete vlans {vlan_name} vrf-target"},
+		}
+	case "cumulus-nvue":
+		return map[string][]string{
+			"ADD_NETWORK":                  {"nv set bridge domain br_default vlan {segmentation_id}"},
+			"DELETE_NETWORK":               {"nv unset bridge domain br_default vlan {segmentation_id}"},
+			"PLUG_PORT_TO_NETWORK":         {"nv unset interface {port} bridge domain br_default untagged", "nv set interface {port} bridge domain br_default access {segmentation_id}"},
+			"DELETE_PORT":                  {"nv unset interface {port} bridge domain br_default access", "nv unset interface {port} bridge domain br_default untagged", "nv unset interface {port} bridge domain br_default vlan"},
+			"ADD_NETWORK_TO_TRUNK":         {"nv unset interface {port} bridge domain br_default access", "nv set interface {port} bridge domain br_default vlan {segmentation_id}"},
+			"REMOVE_NETWORK_FROM_TRUNK":    {"nv unset interface {port} bridge domain br_default vlan {segmentation_id}"},
+			"SET_NATIVE_VLAN":              {"nv unset interface {port} bridge domain br_default access", "nv set interface {port} bridge domain br_default untagged {segmentation_id}", "nv set interface {port} bridge domain br_default vlan {segmentation_id}"},
+			"DELETE_NATIVE_VLAN":           {"nv unset interface {port} bridge domain br_default untagged {segmentation_id}", "nv unset interface {port} bridge domain br_default vlan {segmentation_id}"},
+			"SET_NATIVE_VLAN_BOND":         {"nv unset interface {bond} bridge domain br_default access", "nv set interface {bond} bridge domain br_default untagged {segmentation_id}", "nv set interface {bond} bridge domain br_default vlan {segmentation_id}"},
+			"DELETE_NATIVE_VLAN_BOND":      {"nv unset interface {bond} bridge domain br_default untagged {segmentation_id}", "nv unset interface {bond} bridge domain br_default vlan {segmentation_id}"},
+			"ADD_NETWORK_TO_BOND_TRUNK":    {"nv unset interface {bond} bridge domain br_default access", "nv set interface {bond} bridge domain br_default vlan {segmentation_id}"},
+			"DELETE_NETWORK_ON_BOND_TRUNK": {"nv unset interface {bond} bridge domain br_default vlan {segmentation_id}"},
+			"ENABLE_PORT":                  {"nv set interface {port} link state up"},
+			"DISABLE_PORT":                 {"nv set interface {port} link state down"},
+			"SAVE_CONFIGURATION":           {"nv config save"},
+			"PLUG_SWITCH_TO_NETWORK":       {"nv set bridge domain br_default vlan {segmentation_id} vni {vni}"},
+			"UNPLUG_SWITCH_FROM_NETWORK":   {"nv unset bridge domain br_default vlan {segmentation_id} vni"},
+			"SHOW_VLAN_PORTS":              {"nv show bridge domain br_default vlan {segmentation_id} -o json"},
+			"SHOW_VLAN_VNI":                {"nv show bridge domain br_default vlan-vni-map -o json"},
+			"PLUG_EVPN_VNI":                {`vtysh -c "configure terminal" -c "router bgp {bgp_asn}" -c "address-family l2vpn evpn" -c "vni {vni}" -c "rd auto" -c "route-target import auto" -c "route-target export auto"`},
+			"UNPLUG_EVPN_VNI":              {`vtysh -c "configure terminal" -c "router bgp {bgp_asn}" -c "address-family l2vpn evpn" -c "no vni {vni}"`},
+			"PLUG_HER_FLOOD":               {"nv set nve vxlan flooding head-end-replication {vtep_ip}"},
+			"PLUG_MCAST_FLOOD":             {"nv set bridge domain br_default vlan {segmentation_id} vni {vni} flooding multicast-group {mcast_group}"},
+			"PLUG_INGRESS_REPLICATION":     {"nv set bridge domain br_default vlan {segmentation_id} vni {vni} flooding head-end-replication evpn"},
 		}
 	}
 	return nil
 }
 
-// op is one NGS operation: a template name and its placeholders, raw
-// lines where NGS has no template (creating a port-channel, a native VLAN
-// on NX-OS), or several templates NGS sends in one session (parts).
-type op struct {
-	tmpl  string
-	args  map[string]string
-	raw   []string
-	parts []op
+// ngsComposed lists the templates Appendix A composes of others
+// ("ADD_SECURITY_GROUP: WRITE_ACL + LOAD_ACL"); sending one sends its parts.
+func ngsComposed(platform string) map[string][]string {
+	if platform == "sonic" {
+		return map[string][]string{
+			"ADD_SECURITY_GROUP":    {"WRITE_ACL", "LOAD_ACL"},
+			"BIND_SECURITY_GROUP":   {"ADD_ACL_TABLE", "WRITE_ACL", "LOAD_ACL"},
+			"UNBIND_SECURITY_GROUP": {"ADD_ACL_TABLE", "LOAD_ACL"},
+		}
+	}
+	return nil
 }
 
-// together is the ops NGS builds in code and sends as one session.
-func together(parts ...op) op { return op{parts: parts} }
+// ngsNotApplied lists, per platform, the Appendix A entries TestNGSSessions
+// does not send, each with the reason: entries that are not command
+// templates, and templates that cannot apply to the simulator.
+// TestNGSAppendixA checks that every entry is either a template in
+// ngsTemplates or here.
+func ngsNotApplied(platform string) map[string]string {
+	patterns := "regular expressions NGS matches in the output, not commands"
+	switch platform {
+	case "dell-os10":
+		return map[string]string{
+			"ERROR_MSG_PATTERNS":          patterns,
+			"ADD_SECURITY_GROUP_COMPLETE": "None: NGS sends nothing for it",
+		}
+	case "sonic":
+		return map[string]string{
+			"NETMIKO_DEVICE_TYPE":   "linux: netmiko's device type, not a command",
+			"ERROR_MSG_PATTERNS":    patterns,
+			"SUPPORT_SG_PORT_RANGE": "True: a capability flag, not a command",
+			// netmiko_dell_enterprise_sonic (sonic-dell-enterprise.txt).
+			"dell-enterprise/TABLE_ADD_COMMAND": "config acl table add: Dell Enterprise SONiC's spelling; the simulator has no Dell " +
+				"Enterprise SONiC platform and community SONiC refuses it (TestSonicSecurityGroupNearMisses)",
+			"dell-enterprise/TABLE_REMOVE_COMMAND": "config acl table delete: as TABLE_ADD_COMMAND",
+		}
+	case "cumulus-nvue":
+		return map[string]string{
+			"NETMIKO_DEVICE_TYPE": "linux: netmiko's device type, not a command",
+			"ERROR_MSG_PATTERNS":  patterns,
+		}
+	case "arista-eos":
+		return map[string]string{
+			"ERROR_MSG_PATTERNS": patterns + " (TestEOSErrorsMatchNGSPatterns matches them against the simulator's refusals)",
+		}
+	case "cisco-nxos":
+		return map[string]string{
+			"PLUG_SWITCH_TO_NETWORK": "True: NGS builds it in code from PLUG_EVPN_VNI, PLUG_VLAN_VNI_SEGMENT, PLUG_NVE_MEMBER and " +
+				"PLUG_NVE_INGRESS_REPLICATION or PLUG_NVE_MCAST_GROUP, which the NX-OS case sends in that order in one session",
+			"UNPLUG_SWITCH_FROM_NETWORK": "True: NGS builds it from UNPLUG_NVE_MEMBER, UNPLUG_VLAN_VNI_SEGMENT and UNPLUG_EVPN_VNI, " +
+				"which the NX-OS case sends in that order in one session",
+		}
+	}
+	return nil
+}
+
+// ngsFragments are templates that are not sent themselves but substituted
+// into others (SONiC's table commands into ADD_ACL_TABLE and
+// REMOVE_SECURITY_GROUP); TestNGSSessions sends them there.
+var ngsFragments = map[string]bool{"TABLE_ADD_COMMAND": true, "TABLE_REMOVE_COMMAND": true}
+
+// op is one NGS operation: a template name and its placeholders, or raw
+// lines where NGS has no template (creating a port-channel, a native VLAN
+// on NX-OS).
+type op struct {
+	tmpl string
+	args map[string]string
+	raw  []string
+	// seq: several templates NGS sends in one session, in order (Junos's
+	// plug_switch_to_network: the VNI, its multicast group, its target).
+	seq []op
+}
+
+// ngsSeq is one operation made of several templates, sent in one session.
+func ngsSeq(ops ...op) op { return op{seq: ops} }
 
 func ngs(tmpl string, kv ...string) op {
 	args := map[string]string{}
@@ -131,10 +282,10 @@ func (o op) lines(t *testing.T, templates map[string][]string) []string {
 	if o.raw != nil {
 		return o.raw
 	}
-	if o.parts != nil {
+	if o.seq != nil {
 		var out []string
-		for _, p := range o.parts {
-			out = append(out, p.lines(t, templates)...)
+		for _, part := range o.seq {
+			out = append(out, part.lines(t, templates)...)
 		}
 		return out
 	}
@@ -155,15 +306,20 @@ func (o op) lines(t *testing.T, templates map[string][]string) []string {
 	return out
 }
 
-// step runs ops, each in its own configuration session (or, with exec,
-// at the privileged prompt: NGS's show templates, whose output goes in
-// the golden file), then checks the summaries of some interfaces (and of
-// the VLAN database, under "vlans"; see overlaySummary for the rest).
+// step runs ops, each in its own configuration session, then checks the
+// summaries of some interfaces (and of the VLAN database, under "vlans").
 type step struct {
-	name string
-	ops  []op
-	want map[string]string
-	exec bool
+	name    string
+	ops     []op
+	want    map[string]string
+	queries []query // run after ops, outside any configuration session
+}
+
+// query is one of NGS's read-only templates (SHOW_VLAN_PORTS,
+// SHOW_VLAN_VNI) and a text its output must contain.
+type query struct {
+	op   op
+	want string
 }
 
 type ngsCase struct {
@@ -173,6 +329,24 @@ type ngsCase struct {
 	save     string   // the save command netmiko sends
 	shows    []string // show commands whose output goes in the golden file
 	steps    []step
+
+	// The Linux-based platforms: the login name ("netops" when empty),
+	// the prompts (the IOS-like prompt when nil), what "enable" is
+	// (netmiko's linux enable() is "sudo -s" answered with the secret,
+	// prompted by enablePrompt), the session setup ("terminal length 0"
+	// when nil), how an operation is sent (configSession when nil) and
+	// text in the transcript to replace before the golden comparison.
+	user         string
+	prompt       *regexp.Regexp
+	enableCmd    string
+	enablePrompt *regexp.Regexp
+	setup        []string
+	session      func(cmd func(string) string, lines []string)
+	redact       map[string]string
+	// commitSaves: each operation's commit is also the save (Junos), so
+	// the "save" step sends nothing and checks that the saved
+	// configuration is the running one, and so it is at the end.
+	commitSaves bool
 }
 
 const net0 = "0ae071f55be943e480eae41fefe85b21" // an NGS network name: a UUID without dashes
@@ -190,6 +364,8 @@ func ngsCases() []ngsCase {
 		ngs("DELETE_NETWORK", "segmentation_id", "200"),
 		ngs("DELETE_NETWORK", "segmentation_id", "300"),
 	}}
+	// An NGS security group's access lists (Dell OS10 names).
+	sg := []string{"security_group_ingress", "ngs-out-sg1", "security_group_egress", "ngs-in-sg1"}
 	lag := func(p3, p4 string) op {
 		return raw("interface "+p3, "channel-group 10 mode active", "interface "+p4, "channel-group 10 mode active")
 	}
@@ -229,32 +405,32 @@ func ngsCases() []ngsCase {
 				// multicast mode) the flood list, after ENSURE_VLAN.
 				{name: "plug switch to EVPN VXLAN, auto route targets, multicast flooding", ops: []op{
 					ngs("ENSURE_VLAN", "segmentation_id", "200"),
-					together(eosEVPN("PLUG_EVPN_VLAN", "200"), eosEVPN("PLUG_EVPN_ROUTE_TARGET_AUTO", "200"),
+					ngsSeq(eosEVPN("PLUG_EVPN_VLAN", "200"), eosEVPN("PLUG_EVPN_ROUTE_TARGET_AUTO", "200"),
 						eosEVPN("PLUG_SWITCH_TO_NETWORK", "200"), eosEVPN("PLUG_MCAST_FLOOD_VTEP", "200")),
 				}, want: map[string]string{
-					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200",
-					"evpn":  "bgp=65000 200:rd=auto,export=auto 65000,import=auto 65000,redistribute",
-					"flood": "200=239.1.1.200",
+					"vlans":      "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200",
+					"evpn":       "bgp=65000 200:rd=auto,export=auto 65000,import=auto 65000,redistribute",
+					"flood-vtep": "200=239.1.1.200",
 				}},
 				{name: "plug switch to EVPN VXLAN, explicit route target", ops: []op{
 					ngs("ENSURE_VLAN", "segmentation_id", "300"),
-					together(eosEVPN("PLUG_EVPN_VLAN", "300"), eosEVPN("PLUG_EVPN_ROUTE_TARGET_EXPLICIT", "300"), eosEVPN("PLUG_SWITCH_TO_NETWORK", "300")),
+					ngsSeq(eosEVPN("PLUG_EVPN_VLAN", "300"), eosEVPN("PLUG_EVPN_ROUTE_TARGET_EXPLICIT", "300"), eosEVPN("PLUG_SWITCH_TO_NETWORK", "300")),
 				}, want: map[string]string{
 					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200 vni:300=5300",
 					"evpn":  "bgp=65000 200:rd=auto,export=auto 65000,import=auto 65000,redistribute 300:rd=auto,both=65000:300,redistribute",
 				}},
-				{name: "NGS's queries (vlan_has_ports, vlan_has_vni)", exec: true, ops: []op{
-					ngs("SHOW_VLAN_PORTS", "segmentation_id", "100"),
-					ngs("SHOW_VLAN_VNI", "vxlan_interface", "Vxlan1"),
+				{name: "NGS's queries (vlan_has_ports, vlan_has_vni)", queries: []query{
+					{op: ngs("SHOW_VLAN_PORTS", "segmentation_id", "100"), want: "100   " + net0 + " active    Et1"},
+					{op: ngs("SHOW_VLAN_VNI", "vxlan_interface", "Vxlan1"), want: "[200, 5200]"},
 				}},
 				{name: "save"},
 				{name: "unplug switch from EVPN VXLAN (multicast mode)", ops: []op{
-					together(eosEVPN("UNPLUG_MCAST_FLOOD_VTEP", "200"), eosEVPN("UNPLUG_SWITCH_FROM_NETWORK", "200"), eosEVPN("UNPLUG_EVPN_VLAN", "200")),
-					together(eosEVPN("UNPLUG_SWITCH_FROM_NETWORK", "300"), eosEVPN("UNPLUG_EVPN_VLAN", "300")),
+					ngsSeq(eosEVPN("UNPLUG_MCAST_FLOOD_VTEP", "200"), eosEVPN("UNPLUG_SWITCH_FROM_NETWORK", "200"), eosEVPN("UNPLUG_EVPN_VLAN", "200")),
+					ngsSeq(eosEVPN("UNPLUG_SWITCH_FROM_NETWORK", "300"), eosEVPN("UNPLUG_EVPN_VLAN", "300")),
 				}, want: map[string]string{
-					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100",
-					"evpn":  "bgp=65000",
-					"flood": "",
+					"vlans":      "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100",
+					"evpn":       "bgp=65000",
+					"flood-vtep": "",
 				}},
 				{name: "unplug trunk", ops: []op{
 					ngs("DELETE_NATIVE_VLAN", "port", "Ethernet2", "segmentation_id", "200"),
@@ -327,7 +503,7 @@ func ngsCases() []ngsCase {
 				// NGS's plug_switch_to_network: one session of EVPN VNI,
 				// vn-segment, NVE member and its BUM replication.
 				{name: "plug switch to EVPN VXLAN, ingress replication", ops: []op{
-					together(nxosVNI("PLUG_EVPN_VNI", "200"), nxosVNI("PLUG_VLAN_VNI_SEGMENT", "200"), nxosVNI("PLUG_NVE_MEMBER", "200"),
+					ngsSeq(nxosVNI("PLUG_EVPN_VNI", "200"), nxosVNI("PLUG_VLAN_VNI_SEGMENT", "200"), nxosVNI("PLUG_NVE_MEMBER", "200"),
 						nxosVNI("PLUG_NVE_INGRESS_REPLICATION", "200")),
 				}, want: map[string]string{
 					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200",
@@ -335,7 +511,7 @@ func ngsCases() []ngsCase {
 					"nve":   "5200=bgp,suppress-arp",
 				}},
 				{name: "plug switch to EVPN VXLAN, multicast group", ops: []op{
-					together(nxosVNI("PLUG_EVPN_VNI", "300"), nxosVNI("PLUG_VLAN_VNI_SEGMENT", "300"), nxosVNI("PLUG_NVE_MEMBER", "300"),
+					ngsSeq(nxosVNI("PLUG_EVPN_VNI", "300"), nxosVNI("PLUG_VLAN_VNI_SEGMENT", "300"), nxosVNI("PLUG_NVE_MEMBER", "300"),
 						nxosVNI("PLUG_NVE_MCAST_GROUP", "300")),
 				}, want: map[string]string{
 					"vlans": "1:default 100:" + net0 + " 200:net200 300:net300 vni:100=5100 vni:200=5200 vni:300=5300",
@@ -345,19 +521,18 @@ func ngsCases() []ngsCase {
 				// The security-group plugin: an ACL with egress rules (one
 				// per protocol and filter form NGS builds), bound to a port.
 				{name: "add and bind a security group", ops: []op{
-					together(ngs("ADD_SECURITY_GROUP", "security_group", sg0),
+					ngsSeq(ngs("ADD_SECURITY_GROUP", "security_group", sg0),
 						sgRule("tcp", "10.0.0.0/24", "eq 22"), sgRule("tcp", "10.0.0.0/24", "range 8000 8080"),
 						sgRule("udp", "0.0.0.0/0", ""), sgRule("icmp", "192.168.0.0/16", "8 0"),
 						ngs("ADD_SECURITY_GROUP_COMPLETE")),
 					ngs("BIND_SECURITY_GROUP", "port", "Ethernet1/1", "security_group", sg0),
 				}, want: map[string]string{
-					"acls":            sg0 + ": 10 permit tcp any 10.0.0.0/24 eq 22; 20 permit tcp any 10.0.0.0/24 range 8000 8080; 30 permit udp any 0.0.0.0/0; 40 permit icmp any 192.168.0.0/16 8 0",
-					"acl:Ethernet1/1": sg0,
+					"acls": sg0 + "[10 permit tcp any 10.0.0.0/24 eq 22; 20 permit tcp any 10.0.0.0/24 range 8000 8080; " +
+						"30 permit udp any 0.0.0.0/0; 40 permit icmp any 192.168.0.0/16 8 0] Ethernet1/1:in=" + sg0 + ",out=",
 				}},
-				{name: "NGS's queries (vlan_has_ports, vlan_has_vni)", exec: true, ops: []op{
-					ngs("SHOW_VLAN_PORTS", "segmentation_id", "100"),
-					ngs("SHOW_VLAN_VNI", "nve_interface", "nve1", "vni", "5200"),
-					ngs("SHOW_VLAN_VNI", "nve_interface", "nve1", "vni", "5999"),
+				{name: "NGS's queries (vlan_has_ports, vlan_has_vni)", queries: []query{
+					{op: ngs("SHOW_VLAN_PORTS", "segmentation_id", "100"), want: "100  " + net0 + " active"},
+					{op: ngs("SHOW_VLAN_VNI", "nve_interface", "nve1", "vni", "5200"), want: "member vni 5200"},
 				}},
 				{name: "plug access", ops: []op{ngs("PLUG_PORT_TO_NETWORK", "port", "Ethernet1/1", "segmentation_id", "100")},
 					want: map[string]string{"Ethernet1/1": "access vlan=100 native=1 allowed=all"}},
@@ -384,13 +559,13 @@ func ngsCases() []ngsCase {
 				withVLANs(step{name: "unplug VNI", ops: []op{ngs("UNPLUG_VLAN_VNI_SEGMENT", "segmentation_id", "100")}},
 					"1:default 100:"+net0+" 200:net200 300:net300 vni:200=5200 vni:300=5300"),
 				{name: "unplug switch from EVPN VXLAN", ops: []op{
-					together(nxosVNI("UNPLUG_NVE_MEMBER", "200"), nxosVNI("UNPLUG_VLAN_VNI_SEGMENT", "200"), nxosVNI("UNPLUG_EVPN_VNI", "200")),
-					together(nxosVNI("UNPLUG_NVE_MEMBER", "300"), nxosVNI("UNPLUG_VLAN_VNI_SEGMENT", "300"), nxosVNI("UNPLUG_EVPN_VNI", "300")),
+					ngsSeq(nxosVNI("UNPLUG_NVE_MEMBER", "200"), nxosVNI("UNPLUG_VLAN_VNI_SEGMENT", "200"), nxosVNI("UNPLUG_EVPN_VNI", "200")),
+					ngsSeq(nxosVNI("UNPLUG_NVE_MEMBER", "300"), nxosVNI("UNPLUG_VLAN_VNI_SEGMENT", "300"), nxosVNI("UNPLUG_EVPN_VNI", "300")),
 				}, want: map[string]string{"vlans": "1:default 100:" + net0 + " 200:net200 300:net300", "evpn": "", "nve": ""}},
 				{name: "unbind and remove the security group", ops: []op{
 					ngs("UNBIND_SECURITY_GROUP", "port", "Ethernet1/1", "security_group", sg0),
 					ngs("REMOVE_SECURITY_GROUP", "security_group", sg0),
-				}, want: map[string]string{"acls": "", "acl:Ethernet1/1": ""}},
+				}, want: map[string]string{"acls": ""}},
 				withVLANs(delNets, "1:default"),
 			},
 		},
@@ -419,6 +594,14 @@ func ngsCases() []ngsCase {
 				}, want: map[string]string{"port-channel10": "trunk vlan=200 native=200 allowed=300 members=ethernet1/1/3,ethernet1/1/4 lacp"}},
 				{name: "disable port", ops: []op{ngs("DISABLE_PORT", "port", "ethernet1/1/5")},
 					want: map[string]string{"ethernet1/1/5": "access vlan=1 native=1 allowed=none shutdown"}},
+				{name: "security group: create, rules, bind", ops: []op{
+					ngs("ADD_SECURITY_GROUP", sg...),
+					ngs("ADD_SECURITY_GROUP_RULE_INGRESS", append(sg, "protocol", "tcp", "remote_ip_prefix", "10.0.0.0/24", "filter", "eq 22")...),
+					ngs("ADD_SECURITY_GROUP_RULE_INGRESS", append(sg, "protocol", "icmp", "remote_ip_prefix", "10.0.0.0/24", "filter", "8 0")...),
+					ngs("ADD_SECURITY_GROUP_RULE_EGRESS", append(sg, "protocol", "udp", "remote_ip_prefix", "192.168.0.0/16", "filter", "range 5000 5100")...),
+					ngs("BIND_SECURITY_GROUP", append(sg, "port", "ethernet1/1/6")...),
+				}, want: map[string]string{"acls": "ngs-in-sg1[10 permit udp any 192.168.0.0/16 range 5000 5100] " +
+					"ngs-out-sg1[10 permit tcp 10.0.0.0/24 any eq 22; 20 permit icmp 10.0.0.0/24 any 8 0] ethernet1/1/6:in=ngs-in-sg1,out=ngs-out-sg1"}},
 				{name: "save"},
 				{name: "unplug trunk", ops: []op{
 					ngs("DELETE_NATIVE_VLAN", "port", "ethernet1/1/2"),
@@ -439,9 +622,16 @@ func ngsCases() []ngsCase {
 					want: map[string]string{"ethernet1/1/1": "access vlan=1 native=1 allowed=none"}},
 				{name: "enable port", ops: []op{ngs("ENABLE_PORT", "port", "ethernet1/1/5")},
 					want: map[string]string{"ethernet1/1/5": "access vlan=1 native=1 allowed=none"}},
+				{name: "security group: unbind, remove", ops: []op{
+					ngs("UNBIND_SECURITY_GROUP", append(sg, "port", "ethernet1/1/6")...),
+					ngs("REMOVE_SECURITY_GROUP", sg...),
+				}, want: map[string]string{"acls": ""}},
 				withVLANs(delNets, "1:"),
 			},
 		},
+		sonicNGSCase(),
+		junosNGSCase(),
+		nvueNGSCase(),
 	}
 }
 
@@ -458,6 +648,71 @@ func withVLANs(s step, vlans string) step {
 func summary(cfg state.Config, name string) string {
 	if s, ok := overlaySummary(cfg, name); ok {
 		return s
+	}
+	switch name {
+	case "frr": // FRR's BGP EVPN (vtysh)
+		out := fmt.Sprintf("asn=%d", cfg.FRR.ASN)
+		for _, v := range slices.Sorted(maps.Keys(cfg.FRR.VNIs)) {
+			e := cfg.FRR.VNIs[v]
+			out += fmt.Sprintf(" vni=%d", v)
+			if e.RDAuto {
+				out += "/rd"
+			}
+			if e.ImportAuto {
+				out += "/import"
+			}
+			if e.ExportAuto {
+				out += "/export"
+			}
+		}
+		return out
+	case "vrf-targets": // EVPN route targets of VLANs (Junos)
+		var parts []string
+		for _, v := range slices.Sorted(maps.Keys(cfg.VRFTargets)) {
+			parts = append(parts, fmt.Sprintf("%d=%s", v, cfg.VRFTargets[v]))
+		}
+		return strings.Join(parts, " ")
+	case "flood": // VXLAN flooding (NVUE, Junos)
+		out := "her=" + strings.Join(cfg.Flood.HER, ",")
+		for _, v := range slices.Sorted(maps.Keys(cfg.Flood.PerVLAN)) {
+			out += fmt.Sprintf(" %d=%s", v, cfg.Flood.PerVLAN[v])
+		}
+		return out
+	case "acls": // Dell OS10 and NX-OS IPv4 access lists and their bindings
+		var parts []string
+		for _, n := range cfg.IPACLNames() {
+			var rules []string
+			for _, r := range cfg.IPACLs[n].Rules {
+				rules = append(rules, fmt.Sprintf("%d %s", r.Seq, r.Text))
+			}
+			parts = append(parts, n+"["+strings.Join(rules, "; ")+"]")
+		}
+		for _, ifc := range slices.Sorted(maps.Keys(cfg.IPACLGroups)) {
+			g := cfg.IPACLGroups[ifc]
+			parts = append(parts, fmt.Sprintf("%s:in=%s,out=%s", ifc, g.In, g.Out))
+		}
+		return strings.Join(parts, " ")
+	case "sonic-acl": // SONiC ACL tables, rules and files
+		var parts []string
+		for _, n := range slices.Sorted(maps.Keys(cfg.SonicACL.Tables)) {
+			tb := cfg.SonicACL.Tables[n]
+			parts = append(parts, fmt.Sprintf("table:%s=%s/%s/%s", n, tb.Type, tb.Stage, strings.Join(tb.Ports, ",")))
+		}
+		for _, n := range slices.Sorted(maps.Keys(cfg.SonicACL.Rules)) {
+			var rules []string
+			for _, r := range cfg.SonicACL.Rules[n] {
+				var fields []string
+				for _, k := range slices.Sorted(maps.Keys(r.Fields)) {
+					fields = append(fields, k+"="+r.Fields[k])
+				}
+				rules = append(rules, r.Name+"("+strings.Join(fields, ",")+")")
+			}
+			parts = append(parts, "rules:"+n+"="+strings.Join(rules, ";"))
+		}
+		for _, f := range slices.Sorted(maps.Keys(cfg.SonicACL.Files)) {
+			parts = append(parts, "file:"+f)
+		}
+		return strings.Join(parts, " ")
 	}
 	if name == "vlans" {
 		var parts []string
@@ -513,55 +768,120 @@ func configSession(tm *term, lines []string) {
 	}
 }
 
+// cmdUntil types line, waits for a prompt matching re and returns what
+// came between the echoed line and the prompt.
+func (tm *term) cmdUntil(line string, re *regexp.Regexp) string {
+	tm.t.Helper()
+	tm.send(line + "\n")
+	out := strings.ReplaceAll(tm.expect(re), "\r\n", "\n")
+	if i := strings.Index(out, "\n"); i >= 0 {
+		out = out[i+1:]
+	}
+	if i := strings.LastIndex(out, "\n"); i >= 0 {
+		return out[:i+1]
+	}
+	return ""
+}
+
 // TestNGSSessions drives every platform through NGS's command sequences
 // over a real SSH client with a PTY, asserts the state after each
-// operation, and compares the whole session with a golden transcript.
+// operation, and compares the whole session with a golden transcript. For
+// the platforms whose Appendix A entries are in testdata/ngs-appendix-a,
+// every template must be sent.
 func TestNGSSessions(t *testing.T) {
 	for _, tc := range ngsCases() {
 		t.Run(tc.platform, func(t *testing.T) {
 			s := newServer(t)
+			user := tc.user
+			if user == "" {
+				user = "netops"
+			}
 			spec := DeviceSpec{Name: "tor-1", Platform: tc.platform, Ports: tc.ports,
-				Users: []User{{Name: "netops", Password: "pw", Privileged: !tc.enable}}}
+				Users: []User{{Name: user, Password: "pw", Privileged: !tc.enable}}}
 			if tc.enable {
 				spec.EnableSecret = "s3cret"
 			}
 			d := addDevice(t, s, spec)
 			templates := ngsTemplates(tc.platform)
-			tm := shell(t, d, "netops", "pw", 0)
-			tm.expect(tm.promptRE())
-			if tc.enable {
-				tm.send("enable\n")
-				tm.expect(regexp.MustCompile(`Password: \z`))
-				tm.send("s3cret\n")
-				tm.expect(regexp.MustCompile(`tor-1#\z`))
+			used := map[string]bool{}
+			tm := shell(t, d, user, "pw", 0)
+			prompt := tc.prompt
+			if prompt == nil {
+				prompt = tm.promptRE()
 			}
-			tm.cmd("terminal length 0")
+			cmd := func(line string) string { return tm.cmdUntil(line, prompt) }
+			tm.expect(prompt)
+			if tc.enable {
+				enable, pwPrompt := "enable", regexp.MustCompile(`Password: \z`)
+				if tc.enableCmd != "" {
+					enable, pwPrompt = tc.enableCmd, tc.enablePrompt
+				}
+				tm.send(enable + "\n")
+				tm.expect(pwPrompt)
+				tm.send("s3cret\n")
+				tm.expect(regexp.MustCompile(`tor-1[^\n]*#\s?\z`))
+			}
+			setup := tc.setup
+			if setup == nil {
+				setup = []string{"terminal length 0"}
+			}
+			for _, l := range setup {
+				cmd(l)
+			}
+			if save, ok := templates["SAVE_CONFIGURATION"]; ok {
+				if len(save) != 1 || save[0] != tc.save {
+					t.Fatalf("the case saves with %q; NGS's SAVE_CONFIGURATION is %q", tc.save, save)
+				}
+				used["SAVE_CONFIGURATION"] = true
+			}
 			for _, st := range tc.steps {
+				if st.name == "save" && tc.commitSaves {
+					if snap := d.State(); !reflect.DeepEqual(snap.Startup, snap.Running) || snap.Saves != snap.Commits {
+						t.Fatalf("the commits did not save: %d saves, %d commits, startup==running %v", snap.Saves, snap.Commits, reflect.DeepEqual(snap.Startup, snap.Running))
+					}
+					for _, show := range tc.shows {
+						cmd(show)
+					}
+					continue
+				}
 				if st.name == "save" {
 					before := d.State()
-					tm.cmd(tc.save)
+					cmd(tc.save)
 					after := d.State()
 					if after.Saves != before.Saves+1 || !reflect.DeepEqual(after.Startup, after.Running) {
 						t.Fatalf("%q did not save: saves %d->%d, startup==running %v", tc.save, before.Saves, after.Saves, reflect.DeepEqual(after.Startup, after.Running))
 					}
 					for _, show := range tc.shows {
-						tm.cmd(show)
+						cmd(show)
 					}
 					continue
 				}
 				for _, o := range st.ops {
-					if st.exec {
-						for _, l := range o.lines(t, templates) {
-							tm.cmd(l)
-						}
-						continue
+					used[o.tmpl] = true
+					for _, part := range o.seq {
+						used[part.tmpl] = true
 					}
-					configSession(tm, o.lines(t, templates))
+					for _, part := range ngsComposed(tc.platform)[o.tmpl] {
+						used[part] = true
+					}
+					if tc.session != nil {
+						tc.session(cmd, o.lines(t, templates))
+					} else {
+						configSession(tm, o.lines(t, templates))
+					}
 				}
 				running := d.State().Running
 				for name, want := range st.want {
 					if got := summary(running, name); got != want {
 						t.Errorf("after %q: %s = %q, want %q", st.name, name, got, want)
+					}
+				}
+				for _, q := range st.queries {
+					used[q.op.tmpl] = true
+					for _, l := range q.op.lines(t, templates) {
+						if out := cmd(l); !strings.Contains(out, q.want) {
+							t.Errorf("after %q: %s: %q lacks %q", st.name, l, out, q.want)
+						}
 					}
 				}
 			}
@@ -570,15 +890,131 @@ func TestNGSSessions(t *testing.T) {
 					t.Errorf("%q (in %s) was refused: %s", c.Line, c.Mode, c.Error)
 				}
 			}
+			if _, err := os.Stat(filepath.Join("testdata", "ngs-appendix-a", tc.platform+".txt")); err == nil {
+				for name := range templates {
+					if !used[name] && !ngsFragments[name] {
+						t.Errorf("NGS template %s is never sent", name)
+					}
+				}
+			}
 			snap := d.State()
-			if reflect.DeepEqual(snap.Startup, snap.Running) {
+			switch equal := reflect.DeepEqual(snap.Startup, snap.Running); {
+			case tc.commitSaves && !equal:
+				t.Error("a commit is the save: the startup configuration should be the running one")
+			case !tc.commitSaves && equal:
 				t.Error("the changes after the save should not be in the startup configuration")
 			}
 			d.Reload()
 			if got := d.State().Running; !reflect.DeepEqual(got, snap.Startup) {
 				t.Error("Reload did not bring back the saved configuration")
 			}
-			golden(t, tc.platform+"/ngs-session.golden", tm.transcript())
+			transcript := tm.transcript()
+			for from, to := range tc.redact {
+				transcript = strings.ReplaceAll(transcript, from, to)
+			}
+			golden(t, tc.platform+"/ngs-session.golden", transcript)
+		})
+	}
+}
+
+// appendixEntry is one entry of a testdata/ngs-appendix-a file: a name and
+// either the lines of a template or an inline value.
+type appendixEntry struct {
+	name   string
+	lines  []string
+	inline string
+}
+
+func readAppendix(t *testing.T, file string) []appendixEntry {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "ngs-appendix-a", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []appendixEntry
+	for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "#"):
+		case strings.HasPrefix(l, "    "):
+			if len(out) == 0 {
+				t.Fatalf("%s: %q before any entry", file, l)
+			}
+			out[len(out)-1].lines = append(out[len(out)-1].lines, l[4:])
+		default:
+			name, val, ok := strings.Cut(l, ":")
+			if !ok {
+				t.Fatalf("%s: %q is not an entry", file, l)
+			}
+			out = append(out, appendixEntry{name: name, inline: strings.TrimSpace(val)})
+		}
+	}
+	return out
+}
+
+// TestNGSAppendixA checks ngsTemplates against NGS's templates as Appendix
+// A prints them (testdata/ngs-appendix-a): each entry is either a template
+// there, verbatim (or composed as the entry says), or listed with its
+// reason in ngsNotApplied; and ngsTemplates has no template Appendix A
+// lacks.
+func TestNGSAppendixA(t *testing.T) {
+	files := map[string][]string{
+		"dell-os10":     {"dell-os10.txt"},
+		"sonic":         {"sonic.txt", "sonic-dell-enterprise.txt"},
+		"cumulus-nvue":  {"cumulus-nvue.txt"},
+		"juniper-junos": {"juniper-junos.txt"},
+		"arista-eos":    {"arista-eos.txt"},
+		"cisco-nxos":    {"cisco-nxos.txt"},
+	}
+	for platform, names := range files {
+		t.Run(platform, func(t *testing.T) {
+			templates, skipped := ngsTemplates(platform), ngsNotApplied(platform)
+			seen := map[string]bool{}
+			for _, file := range names {
+				prefix := ""
+				if file == "sonic-dell-enterprise.txt" {
+					prefix = "dell-enterprise/"
+				}
+				for _, e := range readAppendix(t, file) {
+					key := prefix + e.name
+					seen[key] = true
+					got, isTemplate := templates[key]
+					reason, isSkipped := skipped[key]
+					switch {
+					case isTemplate && isSkipped:
+						t.Errorf("%s is both sent and listed as not applied (%s)", key, reason)
+					case isSkipped:
+						t.Logf("not applied: %s: %s", key, reason)
+					case !isTemplate:
+						t.Errorf("Appendix A entry %s is neither in ngsTemplates nor in ngsNotApplied", key)
+					case e.lines != nil:
+						if !reflect.DeepEqual(got, e.lines) {
+							t.Errorf("%s = %q, Appendix A has %q", key, got, e.lines)
+						}
+					case strings.Contains(e.inline, " + "):
+						var want []string
+						for _, part := range strings.Split(e.inline, " + ") {
+							want = append(want, templates[part]...)
+						}
+						if !reflect.DeepEqual(got, want) {
+							t.Errorf("%s = %q, Appendix A composes it as %s: %q", key, got, e.inline, want)
+						}
+					default:
+						if len(got) != 1 || got[0] != e.inline {
+							t.Errorf("%s = %q, Appendix A has %q", key, got, e.inline)
+						}
+					}
+				}
+			}
+			for name := range templates {
+				if !seen[name] {
+					t.Errorf("ngsTemplates has %s, which Appendix A does not", name)
+				}
+			}
+			for name := range skipped {
+				if !seen[name] {
+					t.Errorf("ngsNotApplied lists %s, which Appendix A does not", name)
+				}
+			}
 		})
 	}
 }

@@ -37,93 +37,8 @@ func sgRule(proto, prefix, filter string) op {
 	return ngs("ADD_SECURITY_GROUP_RULE_EGRESS", "protocol", proto, "remote_ip_prefix", prefix, "filter", filter)
 }
 
-// ngsNotSent lists the Appendix A entries of a platform that
-// ngsTemplates does not send verbatim, each with the reason.
-func ngsNotSent(platform string) map[string]string {
-	switch platform {
-	case "arista-eos":
-		return map[string]string{
-			"ERROR_MSG_PATTERNS": "regexes, not commands: TestEOSErrorsMatchNGSPatterns matches them against the simulator's output",
-		}
-	case "cisco-nxos":
-		return map[string]string{
-			"PLUG_SWITCH_TO_NETWORK":     "True in Appendix A: NGS builds it in code from PLUG_EVPN_VNI, PLUG_VLAN_VNI_SEGMENT, PLUG_NVE_MEMBER and PLUG_NVE_INGRESS_REPLICATION or PLUG_NVE_MCAST_GROUP, which the NX-OS case sends in that order",
-			"UNPLUG_SWITCH_FROM_NETWORK": "True in Appendix A: NGS builds it from UNPLUG_NVE_MEMBER, UNPLUG_VLAN_VNI_SEGMENT and UNPLUG_EVPN_VNI, which the NX-OS case sends in that order",
-		}
-	}
-	return nil
-}
-
-// appendixA is every entry Appendix A lists for the platform.
-func appendixA(platform string) []string {
-	switch platform {
-	case "arista-eos":
-		return []string{"ADD_NETWORK", "DELETE_NETWORK", "PLUG_PORT_TO_NETWORK", "DELETE_PORT", "ADD_NETWORK_TO_TRUNK",
-			"REMOVE_NETWORK_FROM_TRUNK", "SET_NATIVE_VLAN", "DELETE_NATIVE_VLAN", "SET_NATIVE_VLAN_BOND", "DELETE_NATIVE_VLAN_BOND",
-			"ADD_NETWORK_TO_BOND_TRUNK", "DELETE_NETWORK_ON_BOND_TRUNK", "ENABLE_PORT", "DISABLE_PORT", "ERROR_MSG_PATTERNS",
-			"PLUG_SWITCH_TO_NETWORK", "UNPLUG_SWITCH_FROM_NETWORK", "SHOW_VLAN_PORTS", "SHOW_VLAN_VNI", "ENSURE_VLAN",
-			"PLUG_EVPN_VLAN", "PLUG_EVPN_ROUTE_TARGET_AUTO", "PLUG_EVPN_ROUTE_TARGET_EXPLICIT", "PLUG_MCAST_FLOOD_VTEP",
-			"UNPLUG_MCAST_FLOOD_VTEP", "UNPLUG_EVPN_VLAN"}
-	case "cisco-nxos":
-		return []string{"ADD_NETWORK", "DELETE_NETWORK", "PLUG_PORT_TO_NETWORK", "DELETE_PORT", "ADD_NETWORK_TO_TRUNK",
-			"REMOVE_NETWORK_FROM_TRUNK", "ENABLE_PORT", "DISABLE_PORT", "PLUG_SWITCH_TO_NETWORK", "UNPLUG_SWITCH_FROM_NETWORK",
-			"SHOW_VLAN_PORTS", "SHOW_VLAN_VNI", "ADD_SECURITY_GROUP", "ADD_SECURITY_GROUP_COMPLETE", "REMOVE_SECURITY_GROUP",
-			"ADD_SECURITY_GROUP_RULE_EGRESS", "BIND_SECURITY_GROUP", "UNBIND_SECURITY_GROUP", "PLUG_EVPN_VNI",
-			"PLUG_VLAN_VNI_SEGMENT", "PLUG_NVE_MEMBER", "PLUG_NVE_MCAST_GROUP", "PLUG_NVE_INGRESS_REPLICATION",
-			"UNPLUG_NVE_MEMBER", "UNPLUG_VLAN_VNI_SEGMENT", "UNPLUG_EVPN_VNI"}
-	}
-	return nil
-}
-
-// TestNGSAppendixACoverage: every Appendix A entry of EOS and NX-OS is a
-// template TestNGSSessions sends (and some step does send it), or is
-// listed in ngsNotSent with its reason; nothing is left out silently.
-func TestNGSAppendixACoverage(t *testing.T) {
-	for _, platform := range []string{"arista-eos", "cisco-nxos"} {
-		t.Run(platform, func(t *testing.T) {
-			templates, notSent := ngsTemplates(platform), ngsNotSent(platform)
-			used := map[string]bool{}
-			var walk func(o op)
-			walk = func(o op) {
-				used[o.tmpl] = true
-				for _, p := range o.parts {
-					walk(p)
-				}
-			}
-			for _, tc := range ngsCases() {
-				if tc.platform != platform {
-					continue
-				}
-				for _, st := range tc.steps {
-					for _, o := range st.ops {
-						walk(o)
-					}
-				}
-			}
-			all := appendixA(platform)
-			for _, name := range all {
-				_, sent := templates[name]
-				reason, skipped := notSent[name]
-				switch {
-				case sent && skipped:
-					t.Errorf("%s is both sent and listed as not sent (%s)", name, reason)
-				case !sent && !skipped:
-					t.Errorf("Appendix A's %s is neither in ngsTemplates nor in ngsNotSent", name)
-				case sent && !used[name]:
-					t.Errorf("%s is in ngsTemplates but no step sends it", name)
-				}
-			}
-			for name := range templates {
-				if !slices.Contains(all, name) {
-					t.Errorf("ngsTemplates has %s, which Appendix A does not list", name)
-				}
-			}
-		})
-	}
-}
-
-// overlaySummary renders the overlay and ACL state a step asserts:
-// "evpn", "nve", "flood", "acls" and "acl:<interface>".
+// overlaySummary renders the EOS and NX-OS overlay state a step asserts:
+// "evpn", "nve" and "flood-vtep" (summary renders the rest).
 func overlaySummary(cfg state.Config, name string) (string, bool) {
 	o := cfg.Overlay
 	evis := func(m map[int]state.EVPN) []string {
@@ -163,21 +78,10 @@ func overlaySummary(cfg state.Config, name string) (string, bool) {
 			}
 			parts = append(parts, s)
 		}
-	case name == "flood":
+	case name == "flood-vtep":
 		for _, v := range slices.Sorted(maps.Keys(o.FloodVTEPs)) {
 			parts = append(parts, fmt.Sprintf("%d=%s", v, strings.Join(o.FloodVTEPs[v], " ")))
 		}
-	case name == "acls":
-		for _, n := range cfg.PortACLs.Names() {
-			var es []string
-			for _, e := range cfg.PortACLs.Lists[n].Entries {
-				es = append(es, fmt.Sprintf("%d %s %s", e.Seq, e.Action, e.Rule))
-			}
-			parts = append(parts, n+": "+strings.Join(es, "; "))
-		}
-		return strings.Join(parts, " | "), true
-	case strings.HasPrefix(name, "acl:"):
-		return cfg.PortACLs.In[strings.TrimPrefix(name, "acl:")], true
 	default:
 		return "", false
 	}
@@ -313,7 +217,7 @@ func TestOverlayEditForms(t *testing.T) {
 			"interface Vxlan1", "vxlan vlan 10 flood vtep 10.0.0.1 10.0.0.2", "vxlan vlan 10 flood vtep add 10.0.0.3 10.0.0.1",
 			"vxlan vlan 10 flood vtep remove 10.0.0.2", "vxlan vlan 20 flood vtep 10.0.0.9", "no vxlan vlan 20 flood vtep 10.0.0.9",
 			"vxlan vlan 30 flood vtep 10.0.0.7", "vxlan vlan 30 flood vtep 10.0.0.8",
-		}, map[string]string{"flood": "10=10.0.0.1 10.0.0.3 30=10.0.0.8"}},
+		}, map[string]string{"flood-vtep": "10=10.0.0.1 10.0.0.3 30=10.0.0.8"}},
 		{"cisco-nxos", "L2 VNI lines and their no forms", []string{
 			"evpn", "vni 5100 l2", "rd 65000:5100", "route-target import 65000:1", "route-target both auto", "no route-target export auto",
 			"no rd", "exit", "vni 5200 l2", "exit", "no vni 5200 l2",
@@ -328,8 +232,7 @@ func TestOverlayEditForms(t *testing.T) {
 			"ip access-list a", "permit ip any any", "5 deny tcp 10.0.0.0/8 any eq 23", "permit udp any 10.1.0.0/16 range 53 54",
 			"no 10", "exit", "ip access-list b", "exit", "no ip access-list b", "interface Ethernet1/1", "ip port access-group a in",
 			"interface Ethernet1/2", "ip port access-group a in", "no ip port access-group a in",
-		}, map[string]string{"acls": "a: 5 deny tcp 10.0.0.0/8 any eq 23; 20 permit udp any 10.1.0.0/16 range 53 54",
-			"acl:Ethernet1/1": "a", "acl:Ethernet1/2": ""}},
+		}, map[string]string{"acls": "a[5 deny tcp 10.0.0.0/8 any eq 23; 20 permit udp any 10.1.0.0/16 range 53 54] Ethernet1/1:in=a,out="}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.platform+"/"+tc.name, func(t *testing.T) {
@@ -345,7 +248,7 @@ func TestOverlayEditForms(t *testing.T) {
 			}
 			running := d.State().Running
 			for name, want := range tc.want {
-				if got, _ := overlaySummary(running, name); got != want {
+				if got := summary(running, name); got != want {
 					t.Errorf("%s = %q, want %q", name, got, want)
 				}
 			}

@@ -3,30 +3,44 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 const callHelp = `Usage: mercury call [flags] METHOD [key=value ...]
 
-Call one JSON-RPC method of a running Mercury and print the result as a
-table (or as JSON with --json). Values are JSON when they parse as JSON
-(100, null, [100,200], true) and strings otherwise.
+Call one JSON-RPC method of a running Mercury and print the result: an
+object as "key  value" rows; an array of objects (list_devices,
+list_drivers) as a table with a column per key; an array of scalars
+(get_allowed_network_types) one per line; nested values as compact JSON.
+With --json, the JSON-RPC reply is printed as it came. Values are JSON when
+they parse as JSON (100, null, [100,200], true) and strings otherwise.
 
   mercury call get_switches
   mercury call update_port switch_id=tor-1 port_name=swp1 description=null \
       mode=access native_vlan=100
 
-Exit status: 0 on a result, 1 on an error reply or a failed call.
+Exit status: 0 on a result, 1 on an error reply or a failed call, 2 on a
+usage error.
+
+Reaching Mercury: --url (or $MERCURY_URL) is its endpoint. With
+auth.strategy http_basic give --user and --password-file. With TLS use an
+https:// URL, and --ca-file when the server's certificate is not signed by a
+CA the system trusts; with auth.strategy mtls also give a client certificate
+signed by the server's client CA, --cert with its --key (its subject is the
+caller the audit records name):
+
+  mercury call --url https://mercury.example:8089/ --ca-file ca.pem \
+      --cert operator.pem --key operator.key get_switches
 
 Flags:`
 
@@ -91,8 +105,27 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// printTable prints an object as "key  value" rows, one level deep.
+// printTable prints a result for a person: an object as "key  value"
+// rows (keys sorted); an array of objects as a table with a column per key
+// (in the order the keys first appear) and a row per object; an array of
+// scalars one per line; anything else as its JSON. Nested values are
+// compact JSON; an empty object or array is "(empty)".
 func printTable(w io.Writer, raw json.RawMessage) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0:
+		fmt.Fprintln(w, "null")
+	case raw[0] == '{':
+		printObject(w, raw)
+	case raw[0] == '[':
+		printArray(w, raw)
+	default:
+		fmt.Fprintln(w, compact(raw))
+	}
+}
+
+// printObject prints an object as "key  value" rows, one level deep.
+func printObject(w io.Writer, raw json.RawMessage) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {
 		fmt.Fprintln(w, string(raw))
@@ -109,76 +142,143 @@ func printTable(w io.Writer, raw json.RawMessage) {
 		fmt.Fprintln(w, "(empty)")
 	}
 	for _, k := range keys {
-		fmt.Fprintf(w, "%-*s  %s\n", width, k, obj[k])
+		fmt.Fprintf(w, "%-*s  %s\n", width, k, compact(obj[k]))
 	}
 }
 
-// client calls a running Mercury's JSON-RPC endpoint over HTTP.
-type client struct {
-	url, user, passwordFile string
+// printArray prints an array of objects as a table, an array of scalars
+// one per line, and a mixed array one item (as JSON) per line.
+func printArray(w io.Writer, raw json.RawMessage) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		fmt.Fprintln(w, string(raw))
+		return
+	}
+	if len(items) == 0 {
+		fmt.Fprintln(w, "(empty)")
+		return
+	}
+	objects, scalars := 0, 0
+	for _, it := range items {
+		switch it[0] {
+		case '{':
+			objects++
+		case '[':
+		default:
+			scalars++
+		}
+	}
+	switch {
+	case objects == len(items):
+		printRows(w, items)
+	case scalars == len(items):
+		for _, it := range items {
+			fmt.Fprintln(w, cell(it))
+		}
+	default:
+		for _, it := range items {
+			fmt.Fprintln(w, compact(it))
+		}
+	}
 }
 
-// clientFlags adds the flags that say how to reach Mercury (--url,
-// --user, --password-file) to fs; the client holds their values once fs
-// is parsed.
-func clientFlags(fs *flag.FlagSet) *client {
-	c := &client{}
-	fs.StringVar(&c.url, "url", envOr("MERCURY_URL", "http://127.0.0.1:8089/"), "Mercury's JSON-RPC endpoint; $MERCURY_URL")
-	fs.StringVar(&c.user, "user", "", "http_basic user name")
-	fs.StringVar(&c.passwordFile, "password-file", "", "file holding the http_basic password")
-	return c
+// printRows prints objects as a table: a header of the keys, upper-cased,
+// in the order they first appear, then a row per object. A key an object
+// lacks is an empty cell.
+func printRows(w io.Writer, items []json.RawMessage) {
+	var cols []string
+	seen := map[string]bool{}
+	rows := make([]map[string]string, len(items))
+	for i, it := range items {
+		keys, vals, err := orderedObject(it)
+		if err != nil {
+			fmt.Fprintln(w, compact(it))
+			continue
+		}
+		rows[i] = map[string]string{}
+		for j, k := range keys {
+			if !seen[k] {
+				seen[k] = true
+				cols = append(cols, k)
+			}
+			rows[i][k] = cell(vals[j])
+		}
+	}
+	width := make([]int, len(cols))
+	for j, c := range cols {
+		width[j] = len(c)
+		for _, r := range rows {
+			width[j] = max(width[j], utf8.RuneCountInString(r[c]))
+		}
+	}
+	line := func(cells []string) {
+		var b strings.Builder
+		for j, s := range cells {
+			if j > 0 {
+				b.WriteString("  ")
+			}
+			b.WriteString(s)
+			if j < len(cells)-1 {
+				b.WriteString(strings.Repeat(" ", width[j]-utf8.RuneCountInString(s)))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	header := make([]string, len(cols))
+	for j, c := range cols {
+		header[j] = strings.ToUpper(c)
+	}
+	line(header)
+	for _, r := range rows {
+		if r == nil {
+			continue
+		}
+		cells := make([]string, len(cols))
+		for j, c := range cols {
+			cells[j] = r[c]
+		}
+		line(cells)
+	}
 }
 
-// basicAuth returns the Authorization header value for --user, or "".
-func (c *client) basicAuth() (string, error) {
-	if c.user == "" {
-		return "", nil
+// orderedObject decodes an object's keys, in order, and their values.
+func orderedObject(raw json.RawMessage) ([]string, []json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, nil, fmt.Errorf("not an object")
 	}
-	pw, err := os.ReadFile(c.passwordFile)
-	if err != nil {
-		return "", usageError{fmt.Errorf("--password-file: %v", err)}
+	var keys []string
+	var vals []json.RawMessage
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, err
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, err
+		}
+		keys = append(keys, t.(string))
+		vals = append(vals, v)
 	}
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+strings.TrimRight(string(pw), "\r\n"))), nil
+	return keys, vals, nil
 }
 
-// usageError is a client error caused by the command line (exit 2).
-type usageError struct{ error }
-
-// rpcReply is a JSON-RPC reply.
-type rpcReply struct {
-	Result json.RawMessage `json:"result"`
-	Error  *struct {
-		Code    int             `json:"code"`
-		Message string          `json:"message"`
-		Data    json.RawMessage `json:"data"`
-	} `json:"error"`
+// cell is a value as a table shows it: a string without its quotes (when
+// it holds no control character), anything else as compact JSON.
+func cell(raw json.RawMessage) string {
+	var s string
+	if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil && !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return compact(raw)
 }
 
-// call sends one request and returns the raw reply and its decoding. err
-// is set when no JSON-RPC reply came back.
-func (c *client) call(ctx context.Context, method string, params map[string]any) ([]byte, rpcReply, error) {
-	var reply rpcReply
-	body, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": method, "params": params, "id": "mercury-" + method})
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
-	if err != nil {
-		return nil, reply, usageError{err}
+// compact is raw JSON without insignificant space.
+func compact(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return string(raw)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	auth, err := c.basicAuth()
-	if err != nil {
-		return nil, reply, err
-	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, reply, fmt.Errorf("%v (is mercury serve running at %s?)", err, c.url)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &reply); err != nil {
-		return raw, reply, fmt.Errorf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(raw)))
-	}
-	return raw, reply, nil
+	return b.String()
 }

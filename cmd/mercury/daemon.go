@@ -22,7 +22,7 @@ import (
 type daemon struct {
 	path    string
 	log     *slog.Logger
-	reg     *prometheus.Registry
+	reg     registry
 	engine  *mruntime.Engine
 	pool    *ssh.Pool
 	service *service.Service
@@ -32,9 +32,17 @@ type daemon struct {
 	mu         sync.Mutex // serialises reloads
 }
 
-// newDaemon loads path and everything it names. It fails, naming each
-// problem, when the configuration or a bound driver is invalid.
-func newDaemon(ctx context.Context, path string, log *slog.Logger) (*daemon, error) {
+// registry is where a daemon registers its metrics and /metrics reads
+// them: a *prometheus.Registry.
+type registry interface {
+	prometheus.Registerer
+	prometheus.Gatherer
+}
+
+// newDaemon loads path and everything it names, registering its metrics
+// with reg (a new, empty registry). It fails, naming each problem, when
+// the configuration or a bound driver is invalid.
+func newDaemon(ctx context.Context, path string, log *slog.Logger, reg registry) (*daemon, error) {
 	cfg, err := inventory.Load(path, os.Environ())
 	if err != nil {
 		return nil, err
@@ -42,7 +50,6 @@ func newDaemon(ctx context.Context, path string, log *slog.Logger) (*daemon, err
 	for _, w := range cfg.Warnings() {
 		log.Warn("configuration", "problem", w)
 	}
-	reg := prometheus.NewRegistry()
 	srv := cfg.Server()
 	engine, err := mruntime.New(ctx, mruntime.Options{
 		CacheDir: srv.CacheDir, Only: bound(cfg), Logger: log, Registerer: reg,
@@ -110,6 +117,9 @@ func (d *daemon) reloadLocked(ctx context.Context) error {
 	}
 	if cfg.Server().Listen != d.service.Config().Server().Listen {
 		return fmt.Errorf("server.listen changed from %s to %s: restart Mercury to move it", d.service.Config().Server().Listen, cfg.Server().Listen)
+	}
+	if cfg.Server().WebSocket != d.service.Config().Server().WebSocket {
+		return fmt.Errorf("server.websocket changed: its limits are read at start; restart Mercury to change them")
 	}
 	// The engine keeps its set when any driver fails to load.
 	if err := d.engine.LoadDirOnly(ctx, cfg.Server().DriversDir, bound(cfg)); err != nil {

@@ -50,13 +50,14 @@ func driverInspect(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the description as JSON")
 	cacheDir := fs.String("cache-dir", "", "wazero compile cache directory (default: none, compile in memory)")
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "mercury driver inspect: want exactly one FILE.wasm")
 		return 2
 	}
@@ -66,7 +67,7 @@ func driverInspect(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 1
 	}
 	defer e.Close(context.Background())
-	d, err := e.LoadFile(ctx, fs.Arg(0))
+	d, err := e.LoadFile(ctx, pos[0])
 	if err != nil {
 		fmt.Fprintf(stdout, "validation: FAILED\n%v\n", err)
 		return 1
@@ -79,13 +80,13 @@ func driverInspect(ctx context.Context, args []string, stdout, stderr io.Writer)
 			SHA256      string `json:"sha256"`
 			Valid       bool   `json:"valid"`
 			Description any    `json:"description"`
-		}{fs.Arg(0), d.SHA256(), true, desc}, "", "  ")
+		}{pos[0], d.SHA256(), true, desc}, "", "  ")
 		fmt.Fprintln(stdout, string(b))
 		return 0
 	}
 	row := func(k, v string) { fmt.Fprintf(stdout, "%-14s %s\n", k+":", v) }
 	row("validation", "ok (loads as the service would load it)")
-	row("file", fs.Arg(0))
+	row("file", pos[0])
 	row("sha256", d.SHA256())
 	row("name", desc.Name)
 	row("version", desc.Version)
@@ -126,7 +127,8 @@ func driverTest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Usage = func() {
 		w := helpOut
 		fs.SetOutput(w)
-		fmt.Fprint(w, `Usage: mercury driver test --simulator PLATFORM [--json] [--run TEXT] [--cache-dir DIR] FILE.wasm
+		fmt.Fprint(w, `Usage: mercury driver test FILE.wasm --simulator PLATFORM [--json] [--run TEXT] [--cache-dir DIR]
+       (flags may come before or after FILE.wasm)
 
 Runs the conformance kit: each scenario on a fresh simulated PLATFORM switch,
 with FILE.wasm in the real runtime over real SSH, judged by the switch's state.
@@ -139,17 +141,18 @@ Flags:
 		fs.PrintDefaults()
 		fmt.Fprintf(w, "\nScenarios:\n  %s\n", strings.Join(drivertest.Scenarios(), "\n  "))
 	}
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if fs.NArg() != 1 || *sim == "" {
+	if len(pos) != 1 || *sim == "" {
 		fmt.Fprintln(stderr, "mercury driver test: want --simulator PLATFORM and exactly one FILE.wasm (see 'mercury driver --help')")
 		return 2
 	}
-	out, err := drivertest.RunKit(ctx, drivertest.KitOptions{Driver: fs.Arg(0), Platform: *sim, CacheDir: *cacheDir, Only: *only})
+	out, err := drivertest.RunKit(ctx, drivertest.KitOptions{Driver: pos[0], Platform: *sim, CacheDir: *cacheDir, Only: *only})
 	if err != nil {
 		fmt.Fprintf(stderr, "mercury driver test: %v\n", err)
 		return 1

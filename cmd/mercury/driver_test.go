@@ -42,6 +42,11 @@ func TestDriverTest(t *testing.T) {
 	if code != 0 || !strings.Contains(out.String(), "attach access") || !strings.Contains(out.String(), "1 passed, 0 failed, 0 skipped") {
 		t.Fatalf("arista-eos on its simulator: exit %d\n%s%s", code, out.String(), errb.String())
 	}
+	// The order the issue and the docs write: FILE.wasm first, then flags.
+	out.Reset()
+	if code := run(context.Background(), []string{"driver", "test", eos, "--simulator", "arista-eos", "--cache-dir", cache, "--run", "attach access"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "1 passed, 0 failed") {
+		t.Fatalf("driver test FILE --simulator ...: exit %d\n%s%s", code, out.String(), errb.String())
+	}
 	// A driver for another OS fails the kit, and says where.
 	out.Reset()
 	code = run(context.Background(), []string{"driver", "test", "--simulator", "arista-eos", "--cache-dir", cache, "--run", "attach", wasmbuild.Driver(t, "cisco-nxos")}, &out, &errb)

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/openmercury/mercury/rpc"
@@ -43,7 +44,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	boot := slog.New(slog.NewJSONHandler(stderr, nil))
-	d, err := newDaemon(ctx, *path, boot)
+	d, err := newDaemon(ctx, *path, boot, prometheus.NewRegistry())
 	if err != nil {
 		fmt.Fprintf(stderr, "mercury serve: %v\n", err)
 		return 1
@@ -55,26 +56,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "mercury serve: %v\n", err)
 		return 1
 	}
-	auth, err := rpc.NewAuthenticator(string(srv.Auth.Strategy), srv.Auth.HtpasswdFile, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "mercury serve: %v\n", err)
-		return 1
-	}
-	var tlsCfg *tls.Config
-	if srv.TLS.Enabled() {
-		minV := "1.3"
-		if srv.TLS.MinVersion == tls.VersionTLS12 {
-			minV = "1.2"
-		}
-		if tlsCfg, err = rpc.TLSConfig(srv.TLS.CertFile, srv.TLS.KeyFile, srv.TLS.ClientCAFile, minV); err != nil {
-			fmt.Fprintf(stderr, "mercury serve: %v\n", err)
-			return 1
-		}
-	}
-	server, err := rpc.New(rpc.Options{
-		Backend: d.service, Auth: auth, Logger: log, Deadline: srv.Deadline, Registerer: d.reg, TLS: tlsCfg,
-		Extra: map[string]http.Handler{"/metrics": promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{})},
-	})
+	server, err := newAPI(d, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "mercury serve: %v\n", err)
 		return 1
@@ -106,6 +88,33 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// newAPI builds the JSON-RPC server of d as its configuration's server
+// section says (authentication, TLS, deadline), with /metrics beside it;
+// the server's metrics join d's registry.
+func newAPI(d *daemon, log *slog.Logger) (*rpc.Server, error) {
+	srv := d.service.Config().Server()
+	auth, err := rpc.NewAuthenticator(string(srv.Auth.Strategy), srv.Auth.HtpasswdFile, log)
+	if err != nil {
+		return nil, err
+	}
+	var tlsCfg *tls.Config
+	if srv.TLS.Enabled() {
+		minV := "1.3"
+		if srv.TLS.MinVersion == tls.VersionTLS12 {
+			minV = "1.2"
+		}
+		if tlsCfg, err = rpc.TLSConfig(srv.TLS.CertFile, srv.TLS.KeyFile, srv.TLS.ClientCAFile, minV); err != nil {
+			return nil, err
+		}
+	}
+	return rpc.New(rpc.Options{
+		Backend: d.service, Auth: auth, Logger: log, Deadline: srv.Deadline, Registerer: d.reg, TLS: tlsCfg,
+		WS: rpc.WSOptions{MaxConns: srv.WebSocket.MaxConnections, MaxInFlight: srv.WebSocket.MaxInFlight, MaxQueued: srv.WebSocket.MaxQueued,
+			Ping: srv.WebSocket.PingInterval, Idle: srv.WebSocket.IdleTimeout},
+		Extra: map[string]http.Handler{"/metrics": promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{})},
+	})
 }
 
 func envOr(key, def string) string {

@@ -92,6 +92,66 @@ func TestSimulateConfigOut(t *testing.T) {
 	}
 }
 
+// TestSimulateInventory starts `mercury simulate` without --config-out,
+// loads what it prints as a configuration (no problem, not even a
+// warning, allowed), checks it names every device started, where the
+// stderr lines say they run, logs in to each with the credentials and
+// host key it names, and stops it.
+func TestSimulateInventory(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"simulate", "--devices", "arista-eos=2,cisco-nxos,cisco-ios", "--dir", dir}, &stdout, &stderr)
+	}()
+	waitFor(t, "four devices to start", func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("simulate exited %d:\n%s", code, stderr.String())
+		default:
+		}
+		return strings.Count(stderr.String(), "simulating ") == 4
+	})
+	snippet := stdout.String()
+	if !strings.Contains(snippet, "\ndevices:\n") || strings.Contains(snippet, "server:") {
+		t.Fatalf("stdout is not a devices: list to paste:\n%s", snippet)
+	}
+	path := filepath.Join(t.TempDir(), "devices.yaml")
+	if err := os.WriteFile(path, []byte(snippet), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := inventory.Load(path, nil)
+	if err != nil {
+		t.Fatalf("the printed inventory does not load: %v\n%s", err, snippet)
+	}
+	for _, w := range cfg.Warnings() {
+		t.Errorf("the printed inventory loads with a warning: %v", w)
+	}
+	var got []string
+	for _, d := range cfg.Devices() {
+		got = append(got, d.Name+"/"+d.Driver)
+		line := fmt.Sprintf("simulating %s (%s) on %s:%d, switch_id %s\n", d.Name, d.Driver, d.Address, d.Port, d.MAC)
+		if !strings.Contains(stderr.String(), line) {
+			t.Errorf("the inventory's %s is not the device started: no %q in\n%s", d.Name, line, stderr.String())
+		}
+		login(t, d)
+	}
+	if want := "eos-1/arista-eos eos-2/arista-eos nxos-1/cisco-nxos ios-1/cisco-ios"; strings.Join(got, " ") != want {
+		t.Errorf("devices = %s, want %s", strings.Join(got, " "), want)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s", code, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("simulate did not stop when cancelled")
+	}
+}
+
 // login opens an SSH session to d with the password file and known_hosts
 // file the configuration names, and runs one command.
 func login(t *testing.T, d inventory.Device) {

@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -24,6 +23,16 @@ rather than slow operations down, and a line says how many were lost.
 
   mercury watch
   mercury watch --json | jq .
+
+Reaching Mercury: --url (or $MERCURY_URL) is its endpoint. With
+auth.strategy http_basic give --user and --password-file. With TLS use an
+https:// URL, and --ca-file when the server's certificate is not signed by a
+CA the system trusts; with auth.strategy mtls also give a client certificate
+signed by the server's client CA, --cert with its --key (its subject is the
+caller the audit records name):
+
+  mercury watch --url https://mercury.example:8089/ --ca-file ca.pem \
+      --cert operator.pem --key operator.key
 
 Flags:`
 
@@ -43,24 +52,12 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "mercury watch: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	wsURL := strings.TrimSuffix(cl.url, "/") + "/ws"
-	wsURL = "ws" + strings.TrimPrefix(strings.TrimPrefix(wsURL, "http"), "ws")
-	h := http.Header{}
-	auth, err := cl.basicAuth()
+	c, wsURL, err := cl.dial(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "mercury watch: %v\n", err)
-		return 2
-	}
-	if auth != "" {
-		h.Set("Authorization", auth)
-	}
-	c, resp, err := websocket.DefaultDialer.DialContext(ctx, wsURL, h)
-	if err != nil {
-		status := ""
-		if resp != nil {
-			status = " (HTTP " + resp.Status + ")"
+		if errors.As(err, new(usageError)) {
+			return 2
 		}
-		fmt.Fprintf(stderr, "mercury watch: %s: %v%s (is mercury serve running there?)\n", wsURL, err, status)
 		return 1
 	}
 	defer c.Close()

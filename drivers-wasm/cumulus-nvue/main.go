@@ -110,7 +110,8 @@ func parse(text string) (cli.Running, error) {
 	for _, l := range strings.Split(text, "\n") {
 		l = strings.TrimSpace(l)
 		if rest, ok := strings.CutPrefix(l, "nv set bridge domain br_default vlan "); ok {
-			if vlan, vni, ok := strings.Cut(rest, " vni "); ok { // an L2VNI map
+			if vlan, vni, ok := strings.Cut(rest, " vni "); ok { // an L2VNI map, perhaps with its flooding
+				vni, _, _ = strings.Cut(vni, " ")
 				v, err1 := strconv.Atoi(vlan)
 				n, err2 := strconv.Atoi(vni)
 				if err1 != nil || err2 != nil {

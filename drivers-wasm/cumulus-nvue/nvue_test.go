@@ -9,6 +9,7 @@ import (
 	"github.com/openmercury/mercury/sdk"
 	"github.com/openmercury/mercury/sdk/drivertest"
 	"github.com/openmercury/mercury/simulator"
+	"github.com/openmercury/mercury/simulator/state"
 )
 
 // TestAgainstSimulator runs the driver natively against a simulated NVUE
@@ -76,4 +77,29 @@ func TestLAGAgainstSimulator(t *testing.T) {
 	if l := st.LAGs[6]; l.Name != "bond6" || l.Mode != "static" || len(l.Members) != 1 || l.AccessVLAN != 100 || l.Description != "node-8" {
 		t.Errorf("bond6: %+v", l)
 	}
+}
+
+// TestFloodingConfigured: a switch whose VNIs have flooding set by the
+// operator ("... vlan V vni N flooding ...") reads and changes as usual.
+func TestFloodingConfigured(t *testing.T) {
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "leaf-1", Platform: "cumulus-nvue", Users: []simulator.User{{Name: "cumulus", Password: "pw"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dev.Store().Update(func(c *state.Config) error {
+		c.VLANs[100], c.VLANs[200] = state.VLAN{ID: 100}, state.VLAN{ID: 200}
+		c.VNIs[100], c.VNIs[200] = 10100, 10200
+		c.Flood = state.VXLANFlood{HER: []string{"192.0.2.1"}, PerVLAN: map[int]string{100: "evpn", 200: "239.1.1.200"}}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	call := drivertest.SimCaller(t, dev)
+	drivertest.RunSimSteps(t, call, []drivertest.SimStep{
+		{Op: abi.OpReadNetworks, Req: sdk.ReadNetworksRequest{}, Want: `{"networks":[{"vlan":1},{"vlan":100,"vni":10100},{"vlan":200,"vni":10200}]}`},
+		{Op: abi.OpSetPort, Req: sdk.SetPortRequest{Port: "swp3", Config: sdk.PortConfig{Mode: sdk.ModeAccess, NativeVLAN: 200}},
+			Want: `{"changed":true,"commands":["nv unset interface swp3 bridge domain br_default vlan","nv unset interface swp3 bridge domain br_default untagged","nv set interface swp3 bridge domain br_default access 200"]}`},
+	})
 }

@@ -4,11 +4,20 @@
 //
 // Changes go into a private candidate ("configure private") and take
 // effect with one "commit", which also makes them persistent: results say
-// saved, and the driver needs no save step. A commit refused because
-// another session holds the configuration database is retried three times,
-// two seconds apart. The configuration is read as set commands ("show
-// configuration ... | display set"); VLANs are named ("vlan100" when the
-// request gives no name) and ports join them by ID.
+// saved, and the driver needs no save step. Another session can hold the
+// configuration two ways: a "configure exclusive" lock ("error:
+// configuration database locked by: ...", refusing the commit) or
+// uncommitted changes in the shared candidate ("error: shared
+// configuration database modified", refusing "configure private" and the
+// commit). Both are waited out: "configure private" and "commit" are each
+// retried three times, two seconds apart, and then the operation fails
+// with kind busy. Any failure, a failed commit included, leaves
+// configuration mode, which discards the private candidate: nothing of a
+// failed operation stays behind.
+//
+// The configuration is read as set commands ("show configuration ... |
+// display set"); VLANs are named ("vlan100" when the request gives no
+// name) and ports join them by ID.
 //
 // LAGs are aggregated Ethernet interfaces aeN, numbered from the device's
 // lag_range (default 1-128). Junos itself numbers from ae0, but Mercury's
@@ -42,7 +51,7 @@ var junos = &cli.Switch{
 		Models:      []string{"Juniper EX2300/EX3400/EX4300 and QFX5100/5120 on Junos 18.4+ (ELS)"},
 		Notes: []string{
 			"changes are committed from a private candidate; a commit is persistent, so results say saved",
-			"a commit refused as 'configuration database locked' is retried 3 times, 2 s apart",
+			"configure private and commit refused as 'configuration database locked' or 'shared configuration database modified' are each retried 3 times, 2 s apart, then fail as busy; a failed operation leaves configuration mode, discarding its private candidate",
 			"hybrid is a trunk with native-vlan-id; the native VLAN is also a VLAN member",
 			"reset_port with no idle VLAN returns the port to the default VLAN and disables it",
 			"LAGs are aggregated Ethernet aeN (N from lag_range, default 1-128; ae0 is never picked): lacp active, or no lacp statement for static; members join with ether-options 802.3ad after their unit 0 is deleted",
@@ -60,9 +69,10 @@ var junos = &cli.Switch{
 		Commit:        []string{"commit"},
 		CommitRetries: 3,
 		CommitBackoff: 2 * time.Second,
+		RetryEnter:    true,
 		CommitSaves:   true,
 		Errors:        []string{`^syntax error`, `^error:`, `^unknown command`},
-		Busy:          []string{`^error: configuration database locked`},
+		Busy:          []string{`^error: configuration database locked`, `^error: shared configuration database modified`},
 		Ignore:        []string{`^warning:`},
 	},
 	ShowPort: "show configuration interfaces {port} | display set",

@@ -45,8 +45,9 @@ func Config(tb testing.TB, snippet, serverYAML, deviceYAML string, drivers ...st
 
 // Service loads the configuration at cfgPath and returns a Service on it,
 // with every driver of its drivers_dir loaded; everything closes when the
-// test ends. saveDelay is the deferred-save delay (0: the default).
-func Service(tb testing.TB, cfgPath string, saveDelay time.Duration) *service.Service {
+// test ends. saveDelay is the deferred-save delay (0: the default); with
+// adjusts the options (a metrics registry, say).
+func Service(tb testing.TB, cfgPath string, saveDelay time.Duration, with ...func(*service.Options)) *service.Service {
 	tb.Helper()
 	c, err := inventory.Load(cfgPath, nil)
 	if err != nil {
@@ -63,7 +64,11 @@ func Service(tb testing.TB, cfgPath string, saveDelay time.Duration) *service.Se
 	}
 	pool := ssh.NewPool(ssh.Options{})
 	tb.Cleanup(func() { pool.Close() })
-	svc, err := service.New(service.Options{Config: c, Engine: eng, Pool: pool, Locker: lock.New(lock.Options{}), SaveDelay: saveDelay})
+	opts := service.Options{Config: c, Engine: eng, Pool: pool, Locker: lock.New(lock.Options{}), SaveDelay: saveDelay}
+	for _, f := range with {
+		f(&opts)
+	}
+	svc, err := service.New(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

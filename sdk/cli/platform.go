@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -46,12 +47,16 @@ type Platform struct {
 	// whose changes take effect only then; nil for OSes that apply each line.
 	// A commit refused as busy (a Busy line: another session holds the
 	// configuration database) is retried CommitRetries times, CommitBackoff
-	// apart, before the operation fails with kind "busy". CommitSaves says
-	// a commit also persists the configuration (Junos): results then say
-	// saved.
+	// apart, before the operation fails with kind "busy" (sooner when the
+	// operation's deadline comes first). RetryEnter retries ConfigEnter
+	// the same way, for an OS whose configuration mode refuses entry while
+	// another session holds a lock or uncommitted changes (Junos
+	// "configure private"). CommitSaves says a commit also persists the
+	// configuration (Junos): results then say saved.
 	Commit        []string
 	CommitRetries int
 	CommitBackoff time.Duration
+	RetryEnter    bool
 	CommitSaves   bool
 	// Save writes the running configuration to the startup configuration;
 	// SaveOK, when set, must appear in its output.
@@ -107,6 +112,9 @@ func compile(p Platform) (*compiled, error) {
 	}
 	if p.Prompt == "" {
 		return nil, fmt.Errorf("platform has no prompt pattern")
+	}
+	if len(p.Errors) == 0 {
+		return nil, errors.New("platform has no error patterns: a device's refusal of a command would pass unseen (list the OS's error texts in Errors, e.g. `^% Invalid input`)")
 	}
 	c.prompt = one("prompt", anchor(p.Prompt))
 	c.unprivileged = one("unprivileged", anchor(p.Unprivileged))

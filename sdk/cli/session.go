@@ -166,7 +166,11 @@ func (s *Session) Configure(lines []string) error {
 		}
 		return nil
 	}
-	if _, err := s.Command(s.c.p.ConfigEnter); err != nil {
+	enter := s.Command
+	if s.c.p.RetryEnter {
+		enter = s.retryBusy
+	}
+	if _, err := enter(s.c.p.ConfigEnter); err != nil {
 		return err
 	}
 	if s.c.config != nil && !s.c.config.MatchString(s.prompt) {
@@ -189,21 +193,35 @@ func (s *Session) Configure(lines []string) error {
 // refuses as busy.
 func (s *Session) commit() error {
 	for _, l := range s.c.p.Commit {
-		for try := 0; ; try++ {
-			_, err := s.Command(l)
-			if err == nil {
-				break
-			}
-			if kindOf(err, "") != "busy" || try >= s.c.p.CommitRetries {
-				return err
-			}
-			s.h.Log(slog.LevelWarn, fmt.Sprintf("%q refused as busy (attempt %d of %d); retrying: %v", l, try+1, s.c.p.CommitRetries+1, err))
-			if err := s.h.Sleep(s.c.p.CommitBackoff); err != nil {
-				return err
-			}
+		if _, err := s.retryBusy(l); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// retryBusy sends line like Command, and while the device refuses it as
+// busy (another session holds the configuration), sends it again up to
+// CommitRetries times, CommitBackoff apart. The error after the last try,
+// or when the operation's deadline cuts a wait short, keeps kind "busy"
+// and says how many tries were made: the device was locked, not slow.
+func (s *Session) retryBusy(line string) (string, error) {
+	tries := s.c.p.CommitRetries + 1
+	for try := 1; ; try++ {
+		out, err := s.Command(line)
+		if err == nil || kindOf(err, "") != "busy" || tries == 1 {
+			return out, err
+		}
+		if try == tries {
+			return out, sdk.Errorf("busy", "%v (refused %d times, %v apart)", err, tries, s.c.p.CommitBackoff)
+		}
+		s.h.Log(slog.LevelWarn, fmt.Sprintf("%q refused as busy (attempt %d of %d); retrying in %v: %v", line, try, tries, s.c.p.CommitBackoff, err))
+		if s.h.Sleep(s.c.p.CommitBackoff) != nil {
+			// The host's sleep error (a timeout) stays out of the message:
+			// the runtime would take its kind for the operation's.
+			return out, sdk.Errorf("busy", "%v (refused %d of %d times; the operation's deadline came before the next try)", err, try, tries)
+		}
+	}
 }
 
 // leave returns from configuration mode to the privileged prompt.

@@ -196,6 +196,47 @@ func TestPagerAnswered(t *testing.T) {
 	}
 }
 
+// TestPagingOff: the platform's paging command reaches the device once per
+// shell, when the host sets the shell up, not once per operation.
+func TestPagingOff(t *testing.T) {
+	f := newFixture(t, iosLike, nil)
+	for range 3 {
+		s := f.open(t)
+		if _, err := s.Command("show running-config"); err != nil {
+			t.Fatal(err)
+		}
+		s.Close() // the shell goes back to the pool
+	}
+	n := 0
+	for _, c := range f.dev.Commands() {
+		if c.Line == "terminal length 0" && c.Error == "" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("terminal length 0 sent %d times over three operations on one pooled shell, want 1\n%+v", n, f.dev.Commands())
+	}
+}
+
+// TestPlatformRefused: a platform that could not work is refused at New.
+func TestPlatformRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*cli.Platform)
+		want string
+	}{
+		{"no prompt", func(p *cli.Platform) { p.Prompt = "" }, "no prompt pattern"},
+		{"no error patterns", func(p *cli.Platform) { p.Errors = nil }, "no error patterns"},
+		{"bad pattern", func(p *cli.Platform) { p.Busy = []string{"("} }, `busy "("`},
+	} {
+		p := iosLike
+		tc.edit(&p)
+		if _, err := cli.New(p); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
 func TestSaveAnswersQuestion(t *testing.T) {
 	f := newFixture(t, iosLike, nil)
 	if err := f.open(t).Save(); err != nil {

@@ -274,7 +274,20 @@ func (d *driver) readPort(h sdk.Host, r sdk.ReadPortRequest) (sdk.PortState, err
 	}
 	defer s.Close()
 	st, _, err := d.port(s, r.Port, false)
-	return st, err
+	if err != nil || st.LAG == "" {
+		return st, err
+	}
+	// A member carries its port-channel's VLANs: it reads as those.
+	_, run, err := d.port(s, st.LAG, true)
+	if err != nil {
+		return sdk.PortState{}, err
+	}
+	for _, l := range run.LAGs {
+		if l.Port == st.LAG {
+			st.Mode, st.NativeVLAN, st.AllowedVLANs = l.Mode, l.NativeVLAN, l.AllowedVLANs
+		}
+	}
+	return st, nil
 }
 
 // readNetworks reads the VLANs, their names and VNIs from the whole

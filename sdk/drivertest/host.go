@@ -60,6 +60,11 @@ func (h *nativeHost) Sleep(d time.Duration) error {
 	if h.noSleep {
 		return nil
 	}
+	if dl, ok := h.ctx.Deadline(); ok && time.Until(dl) < d {
+		// As the host's sleep_ms: a sleep that would outlast the deadline
+		// fails at once.
+		return sdk.Errorf("timeout", "a sleep of %v would outlast the operation's deadline", d)
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -348,6 +348,35 @@ func scenarios() []scenario {
 			}
 			return nil
 		}},
+		{"fault: a failing commit changes nothing", []string{set, "!" + save}, func(k *kit) error {
+			// A driver with no save operation persists each change as it
+			// makes it (a Junos commit). When the device fails that step
+			// (the simulator's save fault), the change fails as a device
+			// error and the device is left as it was; the next attach works
+			// and brings nothing of the failed one with it.
+			p := k.ports[3]
+			if _, err := k.change(set, access(p, v1, v1), true); err != nil {
+				return fmt.Errorf("before the fault: %v", err)
+			}
+			before := k.dev.State()
+			k.dev.SetFault(simulator.Fault{SaveError: true})
+			err := k.fails(set, access(p, v2, v2), "device")
+			k.dev.SetFault(simulator.Fault{})
+			if err != nil {
+				return fmt.Errorf("with the fault: %v", err)
+			}
+			if msg := k.lastErr.Error(); !strings.Contains(msg, k.dev.Name()) {
+				return fmt.Errorf("with the fault, the error %q does not name the device %s", msg, k.dev.Name())
+			}
+			after := k.dev.State()
+			if fmt.Sprint(after.Running) != fmt.Sprint(before.Running) || fmt.Sprint(after.Startup) != fmt.Sprint(before.Startup) {
+				return fmt.Errorf("the failed change reached the device:\n before %+v\n after  %+v", before.Running, after.Running)
+			}
+			return steps(
+				func() error { _, err := k.change(set, access(p, v3, v3), true); return err },
+				func() error { return k.isAccess(p, v3) },
+				func() error { return k.hasVLAN(v2, false) })
+		}},
 		{"port-channel as one half of a switch pair", []string{abi.OpLAGSet, abi.OpLAGDelete, "mlag"}, func(k *kit) error {
 			// The service makes a LAG across a pair with one port-channel
 			// number on both switches, which is also the pair id.
@@ -389,6 +418,21 @@ func scenarios() []scenario {
 					l, ok := k.dev.State().Running.LAGs[number]
 					if !ok || fmt.Sprint(l.Members) != fmt.Sprint([]string{m1, m2}) || l.Untagged() != v1 || fmt.Sprint(l.Tagged().IDs()) != fmt.Sprint([]int{v2}) {
 						return fmt.Errorf("port-channel %d on the device: %+v (present %v); want members %s and %s, untagged %d, tagged %d", number, l, ok, m1, m2, v1, v2)
+					}
+					return nil
+				},
+				func() error {
+					// A member reads as its port-channel: the service reads
+					// members to undo a LAG change and to check what it removes.
+					if !slices.Contains(k.ops, read) {
+						return nil
+					}
+					var st abi.PortState
+					if err := k.do(k.deadline, read, abi.ReadPortRequest{Port: m1}, &st); err != nil {
+						return err
+					}
+					if st.LAG == "" || st.Mode != abi.ModeTrunk || st.NativeVLAN != v1 || fmt.Sprint(st.AllowedVLANs) != fmt.Sprint([]int{v2}) {
+						return fmt.Errorf("read_port of member %s: %+v; want its LAG named and the port-channel's trunk, native %d, allowed [%d]", m1, st, v1, v2)
 					}
 					return nil
 				},

@@ -220,6 +220,21 @@ func (c *Call) Save() error {
 	return nil
 }
 
+// CheckCommit says whether a commit may go ahead: it refuses with the
+// platform's Errors.Locked while the device's commit-lock fault holds, and,
+// for a platform whose commit is also its save (saves), with
+// Errors.SaveFailed while the save-error fault is set. A platform's commit
+// calls it before applying anything, so a refused commit changes nothing.
+func (c *Call) CheckCommit(saves bool) error {
+	if l, ok := c.s.env.(CommitLocker); ok && l.CommitLocked() {
+		return Fail("%s", c.s.p.spec.Errors.Locked)
+	}
+	if saves && c.s.env.SaveFails() {
+		return Fail("%s", c.s.p.spec.Errors.SaveFailed)
+	}
+	return nil
+}
+
 // Store returns the device's configuration store.
 func (c *Call) Store() *state.Store { return c.s.env.Store() }
 

@@ -69,6 +69,12 @@ type Errors struct {
 	// Caret prints a line with '^' under the offending token before the
 	// error, aligned with the echoed prompt and command (IOS, NX-OS).
 	Caret bool
+	// CaretAbove prints that line before every parse error, not only
+	// before a text that points at the '^' marker (Junos).
+	CaretAbove bool
+	// Unknown is printed when the first word of a line starts no command
+	// ("" = Invalid): Junos's "unknown command.".
+	Unknown string
 	// Locked is printed when the configuration is locked by another
 	// session (the "configuration locked" fault).
 	Locked string

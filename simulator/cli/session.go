@@ -43,6 +43,14 @@ type LineRejecter interface {
 	RejectConfigLine() bool
 }
 
+// CommitLocker is an Env that can refuse a commit as locked by another
+// session (the commit-lock fault). An Env without it never does.
+type CommitLocker interface {
+	// CommitLocked is called for each commit, before it applies anything;
+	// true means refuse it with the platform's Errors.Locked.
+	CommitLocked() bool
+}
+
 // Record is one line a session received, for the device's command log.
 // Secrets typed at a password prompt are never recorded.
 type Record struct {
@@ -139,7 +147,9 @@ func (s *Session) Shell(rw io.ReadWriter) error {
 		if err != nil {
 			return nil
 		}
-		if err := s.handle(line, len(prompt)); err != nil {
+		// The caret lines up under the prompt's last line (Junos's prompt
+		// has "[edit]" above it).
+		if err := s.handle(line, len(prompt)-strings.LastIndex(prompt, "\n")-1); err != nil {
 			if errors.Is(err, ErrDropped) {
 				return err
 			}
@@ -387,6 +397,10 @@ func (s *Session) failText(f failure, toks []token, line string, promptLen int) 
 	e := s.p.spec.Errors
 	tmpl := e.Invalid
 	switch f.kind {
+	case FailInvalid:
+		if f.at == 0 && e.Unknown != "" {
+			tmpl = e.Unknown
+		}
 	case FailIncomplete:
 		tmpl = e.Incomplete
 	case FailAmbiguous:
@@ -408,7 +422,7 @@ func (s *Session) failText(f failure, toks []token, line string, promptLen int) 
 		tok, col = toks[f.at].text, toks[f.at].off
 	}
 	text := strings.NewReplacer("{token}", tok, "{index}", strconv.Itoa(f.at), "{line}", strings.TrimSpace(line)).Replace(tmpl)
-	if e.Caret && strings.Contains(text, "'^'") {
+	if e.CaretAbove || e.Caret && strings.Contains(text, "'^'") {
 		text = strings.Repeat(" ", promptLen+col) + "^\n" + text
 	}
 	return text

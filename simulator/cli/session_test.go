@@ -352,3 +352,37 @@ func TestFaultsInEngine(t *testing.T) {
 		t.Errorf("candidate after the drop: %+v", snap.Candidate)
 	}
 }
+
+// TestUnknownCommandAndCaretAbove: with Errors.Unknown a first word that
+// starts no command gets its own text, a later bad token the Invalid one;
+// with CaretAbove every parse error has the caret line, under the bad
+// token as typed after the prompt's last line (the "[edit]" line above it
+// does not count).
+func TestUnknownCommandAndCaretAbove(t *testing.T) {
+	spec := junosSpec()
+	spec.Errors.Unknown, spec.Errors.CaretAbove = "unknown command.", true
+	p, err := NewPlatform(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startShell(t, p, newEnv(""), SessionOptions{ID: 1, User: "admin", PTY: true})
+	a.expect(`admin@leaf1> $`)
+	a.send("shw vlans")
+	if out := a.expect(`admin@leaf1> $`); !strings.Contains(out, "\r\n             ^\r\nunknown command.\r\n") {
+		t.Errorf("an unknown first word: %q", out)
+	}
+	a.send("show vlanz")
+	if out := a.expect(`admin@leaf1> $`); !strings.Contains(out, "\r\n                  ^\r\nsyntax error.\r\n") {
+		t.Errorf("a bad second word: %q", out)
+	}
+	a.send("configure")
+	a.expect(`admin@leaf1# $`)
+	a.send("set vlans web vlan-idd 10")
+	if out := a.expect(`admin@leaf1# $`); !strings.Contains(out, "\r\n"+strings.Repeat(" ", len("admin@leaf1# set vlans web "))+"^\r\nsyntax error.\r\n") {
+		t.Errorf("a bad keyword in configuration mode: %q", out)
+	}
+	a.send("set vlans web")
+	if out := a.expect(`admin@leaf1# $`); !strings.Contains(out, "\r\n"+strings.Repeat(" ", len("admin@leaf1# set vlans web"))+"^\r\nsyntax error, expecting <command>.\r\n") {
+		t.Errorf("an incomplete line: %q", out)
+	}
+}

@@ -8,7 +8,8 @@
 // platform accepts exactly those forms and reaches the documented state, and
 // refuses near misses in its own words. Each file says which template each
 // behaviour comes from, and which texts are documented vendor output and
-// which are approximations.
+// which are approximations. frr.go models FRR's vtysh for the Linux-based
+// platforms (sonic, cumulus-nvue).
 //
 // Platforms: arista-eos, cisco-ios, cisco-nxos, dell-os10, juniper-junos,
 // sonic, cumulus-nvue, dell-os9.

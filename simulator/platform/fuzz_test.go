@@ -44,6 +44,10 @@ func FuzzShell(f *testing.F) {
 		"configure\ninterface Vxlan1\nvxlan vlan 5 vni 500\n\x1a\x03\x7f\x1b[A show run\n",
 		"\"\"\"|||\n| include\nshow vlan | frob\n",
 		"sudo config portchannel add --static true PortChannel2\nsudo config portchannel member add PortChannel2 Ethernet0\nsudo config vlan add 5\nsudo config vlan member add 5 PortChannel2\nsudo config portchannel del PortChannel2\n",
+		"configure private\nset vlans v1 vlan-id 5\nset vlans v1 vxlan vni 500\nset vlans v1 vxlan multicast-group 239.0.0.1\nset vlans v1 vrf-target target:1:500\ncommit\nexit\nshow vlans\nconfigure private\ndelete vlans v1\ncommit and-quit\n",
+		"sudo -s\nconfig vlan add 5\nvtysh -c \"configure terminal\" -c \"router bgp 1\" -c \"address-family l2vpn evpn\" -c \"vni 7\"\nconfig acl add table T L3 -p Ethernet0 -s ingress\necho -n \"eA==\" | base64 -d | gunzip > /etc/sonic/a.json\nacl-loader update full --table_name T /etc/sonic/a.json\nexit\n",
+		"nv set bridge domain br_default vlan 5 vni 50 flooding multicast-group 239.1.1.1\nnv set nve vxlan flooding head-end-replication 10.0.0.1\nnv show bridge domain br_default vlan 5 -o json\nnv config apply -y\n",
+		"configure\nip access-list a\nseq 5 permit tcp any host 10.0.0.1 eq 22\nexit\ninterface ethernet1/1/1\nip access-group a in\nend\nshow ip access-lists in\n",
 		"configure\ninterface Port-channel 3\nchannel-member TenGigabitEthernet0/1\nexit\ninterface TenGigabitEthernet0/2\nport-channel-protocol LACP\nport-channel 3 mode active\nend\nconfigure\nno interface Port-channel 3\n",
 	} {
 		f.Add(seed)
@@ -97,5 +101,10 @@ func checkInvariants(t *testing.T, platform string, cfg state.Config) {
 	}
 	if _, ok := cfg.VLANs[1]; !ok {
 		t.Fatalf("%s: VLAN 1 was deleted", platform)
+	}
+	for v := range cfg.VRFTargets {
+		if _, ok := cfg.VLANs[v]; !ok {
+			t.Fatalf("%s: VLAN %d is gone but its vrf-target stays", platform, v)
+		}
 	}
 }

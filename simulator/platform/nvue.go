@@ -1,7 +1,10 @@
 package platform
 
 import (
+	"encoding/json"
 	"fmt"
+	"net"
+	"slices"
 	"strings"
 
 	"github.com/openmercury/mercury/simulator/cli"
@@ -17,9 +20,18 @@ import (
 // and vlan; ADD_NETWORK_TO_TRUNK "nv unset ... access / nv set ... vlan N";
 // REMOVE_NETWORK_FROM_TRUNK "nv unset ... vlan N"; SET_NATIVE_VLAN "nv
 // unset ... access / nv set ... untagged N / nv set ... vlan N";
-// DELETE_NATIVE_VLAN unsets untagged N and vlan N; ENABLE/DISABLE_PORT "nv
-// set interface P link state up|down"; NGS appends "nv config apply
-// --assume-yes", and saves with "nv config save".
+// DELETE_NATIVE_VLAN unsets untagged N and vlan N; the *_BOND variants on
+// "interface bondN"; ENABLE/DISABLE_PORT "nv set interface P link state
+// up|down"; PLUG/UNPLUG_SWITCH_TO/FROM_NETWORK "nv set bridge domain
+// br_default vlan N vni V" and "nv unset ... vlan N vni"; PLUG_HER_FLOOD "nv
+// set nve vxlan flooding head-end-replication IP"; PLUG_MCAST_FLOOD and
+// PLUG_INGRESS_REPLICATION "nv set ... vlan N vni V flooding
+// multicast-group G" and "... flooding head-end-replication evpn";
+// SHOW_VLAN_PORTS "nv show bridge domain br_default vlan N -o json";
+// SHOW_VLAN_VNI "nv show bridge domain br_default vlan-vni-map -o json";
+// PLUG/UNPLUG_EVPN_VNI "vtysh -c ..." (frr.go); NGS appends "nv config
+// apply --assume-yes", and saves with "nv config save". Every entry is sent
+// by simulator/ngs_test.go (TestNGSSessions); none is left out.
 //
 // Quirks modelled: the bash prompt "user@host:mgmt:~$ "; "nv set" and "nv
 // unset" change a pending revision only; "nv config apply" (-y or
@@ -30,6 +42,20 @@ import (
 // optional untagged one; a VLAN must exist in br_default before a port
 // uses it; "nv config show -o commands" prints the applied configuration as
 // nv set commands. No sudo: NVUE runs as the user.
+//
+// VXLAN: a VLAN maps to one VNI; the per-VNI flooding (EVPN head-end
+// replication or a multicast group, which must be in 224.0.0.0/4) goes with
+// the mapping, and the tunnel's static head-end-replication peers (unicast
+// IPv4) are a list of their own (state.VXLANFlood). "-o json" shows are
+// indented by two blanks with keys sorted; the VLAN's shows its member
+// ports and bonds under "port" and its VNI and flooding under "vni", and
+// the VNI map is {"br_default": {"vlan-vni-map": {"N": {"vni": V}}}}, the
+// shape NGS's parsers read (approximations of NVUE's output, not checked
+// against a switch); a VLAN not in the bridge is "Error: The requested item
+// does not exist." vtysh needs no sudo (the cumulus user is in group
+// frrvty); its changes take effect at once and no "nv config apply"
+// undoes them (a real switch may regenerate frr.conf from NVUE's model,
+// which this model does not do).
 //
 // Bonds: "nv set interface bondN bond member swpX" creates bondN (LACP, the
 // NVUE default) and adds the port; "bond mode lacp|static" switches it;
@@ -135,6 +161,17 @@ func nvueSpec() cli.Spec {
 				return nil
 			})),
 			set("nv set "+bd+" vlan <vlan> vni <vni:1-16777214>", nvueVNI(true)),
+			set("nv set "+bd+" vlan <vlan> vni <vni:1-16777214> flooding head-end-replication evpn", nvueVNI(true)),
+			set("nv set "+bd+" vlan <vlan> vni <vni:1-16777214> flooding multicast-group <group:word>", nvueVNI(true)),
+			set("nv set nve vxlan flooding head-end-replication <ip:word>", nvueHER),
+			{Modes: []string{sh}, Syntax: "nv show " + bd + " vlan <vlan> -o json", Kind: cli.Show, Run: nvueShowVLAN},
+			{Modes: []string{sh}, Syntax: "nv show " + bd + " vlan-vni-map -o json", Kind: cli.Show, Run: nvueShowVNIMap},
+			// FRR: the cumulus user is in group frrvty, so vtysh needs no
+			// sudo; its changes take effect at once, outside NVUE's
+			// revisions.
+			{Modes: []string{sh}, Syntax: "vtysh <script:line>", Kind: cli.Config, Run: func(c *cli.Call) error {
+				return vtysh(c, true)
+			}},
 			set("nv unset "+bd+" vlan <vlan> vni [<vni:1-16777214>]", nvueVNI(false)),
 			set("nv set interface <name:if> bond mlag id <id:1-65535>", nvueMLAG(true)),
 			set("nv unset interface <name:if> bond mlag id [<id:1-65535>]", nvueMLAG(false)),
@@ -189,6 +226,7 @@ func nvueVLAN(add bool) func(c *cli.Call) error {
 				}
 				delete(cfg.VLANs, id)
 				delete(cfg.VNIs, id)
+				delete(cfg.Flood.PerVLAN, id)
 			}
 			return nil
 		})
@@ -201,9 +239,21 @@ func nvueVNI(add bool) func(c *cli.Call) error {
 	return func(c *cli.Call) error {
 		c.SetTarget(cli.Candidate)
 		vlan, vni := c.Int("vlan"), c.Int("vni")
+		flood := ""
+		switch {
+		case c.Has("evpn"):
+			flood = "evpn"
+		case c.Given("group"):
+			ip := net.ParseIP(c.Str("group")).To4()
+			if ip == nil || !ip.IsMulticast() {
+				return cli.Fail("Error: Invalid parameter: multicast-group %s is not an IPv4 multicast address (224.0.0.0/4)", c.Str("group"))
+			}
+			flood = ip.String()
+		}
 		return c.Update(func(cfg *state.Config) error {
 			if !add {
 				delete(cfg.VNIs, vlan)
+				delete(cfg.Flood.PerVLAN, vlan)
 				return nil
 			}
 			if _, ok := cfg.VLANs[vlan]; !ok {
@@ -214,10 +264,96 @@ func nvueVNI(add bool) func(c *cli.Call) error {
 					return cli.Fail("Error: vni %d is already mapped to vlan %d", vni, v)
 				}
 			}
+			if old, ok := cfg.VNIs[vlan]; ok && old != vni {
+				// NVUE keeps one VNI per VLAN: a new one replaces the old,
+				// and the old one's flooding goes with it.
+				delete(cfg.Flood.PerVLAN, vlan)
+			}
 			cfg.VNIs[vlan] = vni
+			if flood != "" {
+				if cfg.Flood.PerVLAN == nil {
+					cfg.Flood.PerVLAN = map[int]string{}
+				}
+				cfg.Flood.PerVLAN[vlan] = flood
+			}
 			return nil
 		})
 	}
+}
+
+// nvueHER adds a static head-end-replication peer to the tunnel endpoint's
+// flood list.
+func nvueHER(c *cli.Call) error {
+	c.SetTarget(cli.Candidate)
+	ip := net.ParseIP(c.Str("ip")).To4()
+	if ip == nil || ip.IsMulticast() || ip.IsUnspecified() {
+		return cli.Fail("Error: Invalid parameter: head-end-replication %s is not a unicast IPv4 address", c.Str("ip"))
+	}
+	return c.Update(func(cfg *state.Config) error {
+		if !slices.Contains(cfg.Flood.HER, ip.String()) {
+			cfg.Flood.HER = append(cfg.Flood.HER, ip.String())
+		}
+		return nil
+	})
+}
+
+// nvueShowVLAN renders "nv show bridge domain br_default vlan N -o json"
+// (NGS's SHOW_VLAN_PORTS): the applied VLAN's member ports and bonds, and
+// its VNI with the VNI's flooding.
+func nvueShowVLAN(c *cli.Call) error {
+	c.SetTarget(cli.Running)
+	id := c.Int("vlan")
+	var out map[string]any
+	c.View(func(cfg *state.Config) {
+		if _, ok := cfg.VLANs[id]; !ok || id == 1 {
+			return
+		}
+		ports := map[string]any{}
+		for _, m := range vlanMembers(cfg, c.Platform(), true)[id] {
+			ports[m.name] = map[string]any{}
+		}
+		vnis := map[string]any{}
+		if n, ok := cfg.VNIs[id]; ok {
+			flood := map[string]any{"enable": "auto"}
+			switch f := cfg.Flood.PerVLAN[id]; {
+			case f == "evpn":
+				flood = map[string]any{"enable": "on", "head-end-replication": map[string]any{"evpn": map[string]any{}}}
+			case f != "":
+				flood = map[string]any{"enable": "on", "multicast-group": f}
+			}
+			vnis[fmt.Sprint(n)] = map[string]any{"flooding": flood, "mac-learning": "auto"}
+		}
+		out = map[string]any{"multicast": map[string]any{"snooping": map[string]any{"querier": map[string]any{"source-ip": "0.0.0.0"}}},
+			"port": ports, "ptp": map[string]any{"enable": "off"}, "vni": vnis}
+	})
+	if out == nil {
+		return cli.Fail("Error: The requested item does not exist.")
+	}
+	return nvueJSON(c, out)
+}
+
+// nvueShowVNIMap renders "nv show bridge domain br_default vlan-vni-map -o
+// json" (NGS's SHOW_VLAN_VNI), in the shape NGS's parser reads.
+func nvueShowVNIMap(c *cli.Call) error {
+	c.SetTarget(cli.Running)
+	m := map[string]any{}
+	c.View(func(cfg *state.Config) {
+		for v, n := range cfg.VNIs {
+			m[fmt.Sprint(v)] = map[string]any{"vni": n}
+		}
+	})
+	return nvueJSON(c, map[string]any{"br_default": map[string]any{"vlan-vni-map": m}})
+}
+
+// nvueJSON prints v as NVUE's "-o json" does: indented by two blanks,
+// keys sorted.
+func nvueJSON(c *cli.Call, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	c.Printf("%s\n", b)
+	return nil
 }
 
 // nvueMLAG sets (or removes) a bond's MLAG id.
@@ -406,6 +542,15 @@ func nvueShow(c *cli.Call) error {
 		}
 		for _, v := range sortedVNIs(cfg) {
 			fmt.Fprintf(&b, "nv set bridge domain br_default vlan %d vni %d\n", v, cfg.VNIs[v])
+			switch f := cfg.Flood.PerVLAN[v]; {
+			case f == "evpn":
+				fmt.Fprintf(&b, "nv set bridge domain br_default vlan %d vni %d flooding head-end-replication evpn\n", v, cfg.VNIs[v])
+			case f != "":
+				fmt.Fprintf(&b, "nv set bridge domain br_default vlan %d vni %d flooding multicast-group %s\n", v, cfg.VNIs[v], f)
+			}
+		}
+		for _, ip := range cfg.Flood.HER {
+			fmt.Fprintf(&b, "nv set nve vxlan flooding head-end-replication %s\n", ip)
 		}
 	})
 	c.Printf("%s", b.String())

@@ -223,7 +223,7 @@ func nxosIfLines(cfg *state.Config, name string) []string {
 	if lag, ok := cfg.LAGByName(name); ok && lag.Peer != 0 {
 		add(fmt.Sprintf("vpc %d", lag.Peer))
 	}
-	if acl := cfg.PortACLs.In[name]; acl != "" {
+	if acl := cfg.IPACLGroups[name].In; acl != "" {
 		add("ip port access-group " + acl + " in")
 	}
 	if !l.Shutdown {
@@ -346,10 +346,10 @@ func nxosEVPNLines(cfg *state.Config) []string {
 // nxosACLLines renders every access list as "show running-config" does.
 func nxosACLLines(cfg *state.Config) []string {
 	var out []string
-	for _, n := range cfg.PortACLs.Names() {
+	for _, n := range cfg.IPACLNames() {
 		out = append(out, "ip access-list "+n)
-		for _, e := range cfg.PortACLs.Lists[n].Entries {
-			out = append(out, fmt.Sprintf("  %d %s %s", e.Seq, e.Action, e.Rule))
+		for _, r := range cfg.IPACLs[n].Rules {
+			out = append(out, fmt.Sprintf("  %d %s", r.Seq, r.Text))
 		}
 	}
 	return out
@@ -357,13 +357,13 @@ func nxosACLLines(cfg *state.Config) []string {
 
 func nxosShowACLs(c *cli.Call) error {
 	c.View(func(cfg *state.Config) {
-		for _, n := range cfg.PortACLs.Names() {
+		for _, n := range cfg.IPACLNames() {
 			if c.Given("name") && c.Str("name") != n {
 				continue
 			}
 			c.Printf("\nIP access list %s\n", n)
-			for _, e := range cfg.PortACLs.Lists[n].Entries {
-				c.Printf("        %d %s %s \n", e.Seq, e.Action, e.Rule)
+			for _, r := range cfg.IPACLs[n].Rules {
+				c.Printf("        %d %s \n", r.Seq, r.Text)
 			}
 		}
 	})
@@ -497,9 +497,9 @@ func nxosACL(c *cli.Call) error {
 	no := c.Has("no")
 	if err := c.Update(func(cfg *state.Config) error {
 		if no {
-			cfg.PortACLs.Delete(name)
+			delete(cfg.IPACLs, name)
 		} else {
-			cfg.PortACLs.Ensure(name)
+			cfg.EnsureIPACL(name)
 		}
 		return nil
 	}); err != nil || no {
@@ -543,12 +543,12 @@ func nxosACE(c *cli.Call) error {
 	if c.Has("deny") {
 		action = "deny"
 	}
-	e := state.ACLEntry{Action: action, Rule: strings.Join(rule, " ")}
+	text, seq := action+" "+strings.Join(rule, " "), 0
 	if c.Given("seq") {
-		e.Seq = c.Int("seq")
+		seq = c.Int("seq")
 	}
 	return c.Update(func(cfg *state.Config) error {
-		if !cfg.PortACLs.Add(target, e) {
+		if !cfg.AddIPACLRule(target, seq, text) {
 			return cli.Fail("ERROR: access-list %s does not exist", target)
 		}
 		return nil
@@ -559,12 +559,12 @@ func nxosNoACE(c *cli.Call) error {
 	_, target := c.Mode()
 	seq := c.Int("seq")
 	return c.Update(func(cfg *state.Config) error {
-		l, ok := cfg.PortACLs.Lists[target]
+		l, ok := cfg.IPACLs[target]
 		if !ok {
 			return cli.Fail("ERROR: access-list %s does not exist", target)
 		}
-		l.Entries = slices.DeleteFunc(slices.Clone(l.Entries), func(e state.ACLEntry) bool { return e.Seq == seq })
-		cfg.PortACLs.Lists[target] = l
+		l.Rules = slices.DeleteFunc(slices.Clone(l.Rules), func(r state.IPACLRule) bool { return r.Seq == seq })
+		cfg.IPACLs[target] = l
 		return nil
 	})
 }
@@ -579,12 +579,12 @@ func nxosPortACL(c *cli.Call) error {
 			return cli.Fail("ERROR: Interface %s does not exist", target)
 		}
 		if no {
-			if cfg.PortACLs.In[target] != name {
+			if cfg.IPACLGroups[target].In != name {
 				return cli.Fail("ERROR: access-group %s is not applied to %s", name, target)
 			}
 			name = ""
 		}
-		cfg.PortACLs.Bind(target, name)
+		cfg.SetIPACLIn(target, name)
 		return nil
 	})
 }

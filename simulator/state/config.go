@@ -117,10 +117,25 @@ type Config struct {
 	VNIs  map[int]int // VLAN id -> VXLAN VNI
 	Ports map[string]Port
 	LAGs  map[int]LAG
-	// Overlay (EVPN, NVE members, flood lists) and PortACLs (IP access
-	// lists and their port bindings): see overlay.go.
-	Overlay  Overlay
-	PortACLs ACLTable
+
+	// FRR is the BGP EVPN configuration vtysh sets (SONiC, Cumulus).
+	FRR FRR
+	// Flood is the VXLAN flooding configuration (Cumulus NVUE; Junos
+	// "vxlan multicast-group").
+	Flood VXLANFlood
+	// IPACLs are the IPv4 access lists (Dell OS10, NX-OS) by name, and
+	// IPACLGroups the lists bound to each interface, by interface name.
+	IPACLs      map[string]IPACL
+	IPACLGroups map[string]IPACLGroups
+	// SonicACL is SONiC's ACL tables, rules and ACL files.
+	SonicACL SonicACL
+	// VRFTargets are the EVPN route targets of VLANs, keyed by VLAN id, as
+	// Junos sets them ("set vlans NAME vrf-target target:ASN:N"); the
+	// value is the community, "target:65000:5100".
+	VRFTargets map[int]string
+	// Overlay is the EVPN, NVE and flood-list configuration of the
+	// IOS-like CLIs (EOS, NX-OS): see evpn.go.
+	Overlay Overlay
 }
 
 // NewConfig returns a factory-default configuration: VLAN 1 named
@@ -145,9 +160,14 @@ func (c Config) Clone() Config {
 		VNIs:  maps.Clone(c.VNIs),
 		Ports: maps.Clone(c.Ports),
 		LAGs:  make(map[int]LAG, len(c.LAGs)),
-		// Overlay and PortACLs: see overlay.go.
-		Overlay:  c.Overlay.Clone(),
-		PortACLs: c.PortACLs.Clone(),
+
+		FRR:         c.FRR.clone(),
+		Flood:       c.Flood.clone(),
+		IPACLs:      cloneIPACLs(c.IPACLs),
+		IPACLGroups: maps.Clone(c.IPACLGroups),
+		SonicACL:    c.SonicACL.clone(),
+		VRFTargets:  maps.Clone(c.VRFTargets),
+		Overlay:     c.Overlay.Clone(),
 	}
 	for n, l := range c.LAGs {
 		l.Members = slices.Clone(l.Members)

@@ -1,75 +1,72 @@
 package state
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 )
 
-func TestACLTableAdd(t *testing.T) {
-	var tb ACLTable
-	if tb.Add("missing", ACLEntry{Action: "permit", Rule: "ip any any"}) {
-		t.Fatal("Add to a list that does not exist reported success")
+// TestCloneCopiesOverlayAndACLs: a clone shares no map or slice of the FRR,
+// flooding and access-list settings with its original.
+func TestCloneCopiesOverlayAndACLs(t *testing.T) {
+	c := NewConfig([]string{"p1"}, "", L2{Mode: Access, AccessVLAN: 1, NativeVLAN: 1})
+	c.FRR = FRR{ASN: 65000, VNIs: map[int]FRRVNI{5100: {RDAuto: true}}}
+	c.Flood = VXLANFlood{HER: []string{"10.0.0.1"}, PerVLAN: map[int]string{100: "evpn"}}
+	c.IPACLs = map[string]IPACL{"a": {Name: "a", Rules: []IPACLRule{{Seq: 10, Text: "permit ip any any"}}}}
+	c.IPACLGroups = map[string]IPACLGroups{"p1": {In: "a"}}
+	c.SonicACL = SonicACL{
+		Tables: map[string]SonicACLTable{"T": {Type: "L3", Stage: "ingress", Ports: []string{"p1"}}},
+		Rules:  map[string][]SonicACLRule{"T": {{Name: "RULE_1", Fields: map[string]string{"PRIORITY": "9999"}}}},
+		Files:  map[string]string{"/etc/sonic/a.json": "{}"},
 	}
-	tb.Ensure("a")
-	steps := []struct {
-		e    ACLEntry
-		want []int // the sequence numbers after the step
-	}{
-		{ACLEntry{Action: "permit", Rule: "tcp any 10.0.0.0/24 eq 22"}, []int{10}},
-		{ACLEntry{Action: "permit", Rule: "udp any any"}, []int{10, 20}},
-		{ACLEntry{Action: "permit", Rule: "udp any any"}, []int{10, 20}}, // the same rule again: not added
-		{ACLEntry{Seq: 15, Action: "deny", Rule: "ip any any"}, []int{10, 15, 20}},
-		{ACLEntry{Seq: 15, Action: "permit", Rule: "icmp any any"}, []int{10, 15, 20}}, // replaces 15
-		{ACLEntry{Seq: 95, Action: "permit", Rule: "ip any 10.1.0.0/16"}, []int{10, 15, 20, 95}},
-		{ACLEntry{Action: "deny", Rule: "ip any 10.2.0.0/16"}, []int{10, 15, 20, 95, 100}},
+	d := c.Clone()
+	if !reflect.DeepEqual(c, d) {
+		t.Fatal("the clone differs from the original")
 	}
-	for i, s := range steps {
-		if !tb.Add("a", s.e) {
-			t.Fatalf("step %d: Add failed", i)
-		}
-		var got []int
-		for _, e := range tb.Lists["a"].Entries {
-			got = append(got, e.Seq)
-		}
-		if !reflect.DeepEqual(got, s.want) {
-			t.Errorf("step %d: sequence numbers %v, want %v", i, got, s.want)
-		}
-	}
-	if e := tb.Lists["a"].Entries[1]; e.Action != "permit" || e.Rule != "icmp any any" {
-		t.Errorf("entry 15 = %+v, want the replacement", e)
+	d.FRR.VNIs[5200] = FRRVNI{}
+	d.Flood.HER[0] = "10.0.0.2"
+	d.Flood.PerVLAN[200] = "239.1.1.1"
+	d.IPACLs["a"].Rules[0].Text = "deny ip any any"
+	d.IPACLGroups["p1"] = IPACLGroups{}
+	d.SonicACL.Tables["T"].Ports[0] = "p2"
+	d.SonicACL.Rules["T"][0].Fields["PRIORITY"] = "1"
+	d.SonicACL.Files["/etc/sonic/b.json"] = ""
+	if len(c.FRR.VNIs) != 1 || c.Flood.HER[0] != "10.0.0.1" || len(c.Flood.PerVLAN) != 1 ||
+		c.IPACLs["a"].Rules[0].Text != "permit ip any any" || c.IPACLGroups["p1"].In != "a" ||
+		c.SonicACL.Tables["T"].Ports[0] != "p1" || c.SonicACL.Rules["T"][0].Fields["PRIORITY"] != "9999" || len(c.SonicACL.Files) != 1 {
+		t.Errorf("changing the clone changed the original: %+v", c)
 	}
 }
 
-// TestOverlayCloneIsDeepAndNormal: a clone shares nothing with the
-// original, and emptied maps clone to nil so copies compare equal.
-func TestOverlayCloneIsDeepAndNormal(t *testing.T) {
-	var o Overlay
-	SetEVPN(&o.EVPNByVLAN, 100, EVPN{RD: "auto", RouteTargets: []RouteTarget{{"both", "65000:100"}}})
-	o.SetNVEMember(NVEMember{VNI: 5100, Replication: ReplicationBGP})
-	o.SetFlood(100, []string{"10.0.0.1"})
-	c := o.Clone()
-	e := c.EVPNByVLAN[100]
-	e.SetRouteTarget(RouteTarget{"import", "65000:1"})
-	c.EVPNByVLAN[100] = e
-	c.FloodVTEPs[100][0] = "10.0.0.2"
-	if len(o.EVPNByVLAN[100].RouteTargets) != 1 || o.FloodVTEPs[100][0] != "10.0.0.1" {
-		t.Errorf("changing the clone changed the original: %+v", o)
+// TestUpdateLive: a live change reaches the running configuration and the
+// pending candidate, so a commit does not undo it; a failure changes
+// neither.
+func TestUpdateLive(t *testing.T) {
+	s := NewStore(NewConfig([]string{"p1"}, "", L2{Mode: Access, AccessVLAN: 1, NativeVLAN: 1}))
+	if err := s.UpdateCandidate(func(c *Config) error { c.SetVLAN(10, "ten"); return nil }); err != nil {
+		t.Fatal(err)
 	}
-	if !e.RemoveRouteTarget(RouteTarget{"import", "65000:1"}) || e.RemoveRouteTarget(RouteTarget{"import", "65000:1"}) {
-		t.Error("RemoveRouteTarget must report whether the target was there")
+	if err := s.UpdateLive(func(c *Config) error { c.FRR.ASN = 65000; return nil }); err != nil {
+		t.Fatal(err)
 	}
-	delete(o.EVPNByVLAN, 100)
-	delete(o.NVE, 5100)
-	o.SetFlood(100, nil)
-	if !reflect.DeepEqual(o.Clone(), Overlay{}) {
-		t.Errorf("an emptied overlay clones to %+v, want the zero value", o.Clone())
+	if s.Snapshot().Running.FRR.ASN != 65000 {
+		t.Error("a live change did not reach the running configuration")
 	}
-	var tb ACLTable
-	tb.Ensure("a")
-	tb.Bind("Ethernet1/1", "a")
-	tb.Delete("a")
-	tb.Bind("Ethernet1/1", "")
-	if !reflect.DeepEqual(tb.Clone(), ACLTable{}) {
-		t.Errorf("an emptied ACL table clones to %+v, want the zero value", tb.Clone())
+	boom := errors.New("boom")
+	if err := s.UpdateLive(func(c *Config) error {
+		c.FRR.ASN = 1
+		if _, ok := c.VLANs[10]; ok {
+			return boom // fails on the candidate only
+		}
+		return nil
+	}); !errors.Is(err, boom) {
+		t.Fatalf("UpdateLive = %v, want boom", err)
+	}
+	if snap := s.Snapshot(); snap.Running.FRR.ASN != 65000 || snap.Candidate.FRR.ASN != 65000 {
+		t.Errorf("a failed live change left a trace: running %d, candidate %d", snap.Running.FRR.ASN, snap.Candidate.FRR.ASN)
+	}
+	s.Commit()
+	if snap := s.Snapshot(); snap.Running.FRR.ASN != 65000 || snap.Running.VLANs[10].Name != "ten" {
+		t.Errorf("after commit: ASN %d, VLAN 10 %+v", snap.Running.FRR.ASN, snap.Running.VLANs[10])
 	}
 }

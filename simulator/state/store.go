@@ -144,3 +144,26 @@ func (s *Store) Install(c Config) {
 	s.running = c.Clone()
 	s.commits++
 }
+
+// UpdateLive applies fn to the running configuration and, when there is
+// one, to the shared candidate, atomically: for settings that take effect
+// at once and that no commit may undo (FRR's, changed through vtysh on a
+// switch whose own CLI keeps a candidate). When fn fails for either copy,
+// neither changes.
+func (s *Store) UpdateLive(fn func(c *Config) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := s.running.Clone()
+	if err := fn(&next); err != nil {
+		return err
+	}
+	if s.candidate != nil {
+		cand := s.candidate.Clone()
+		if err := fn(&cand); err != nil {
+			return err
+		}
+		s.candidate = &cand
+	}
+	s.running = next
+	return nil
+}

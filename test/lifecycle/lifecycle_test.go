@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +24,8 @@ import (
 // lab is a `mercury serve` process in front of simulated switches.
 type lab struct {
 	sim     *simulator.Server
+	dir     string // the configuration's directory, with the secret files
+	drivers string // drivers_dir: a symlink to the arista-eos driver
 	cfgPath string
 	url     string
 	cmd     *exec.Cmd
@@ -46,13 +49,22 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 
 func start(t *testing.T, devices int) *lab {
 	t.Helper()
+	return startLab(t, simulator.Fleet("arista-eos", "eos", devices), nil)
+}
+
+// startLab serves the simulated devices specs; prepare, when not nil, runs
+// after the configuration and its secret files are written and before
+// `mercury serve` starts, and may change them (lb.devices is written again
+// after it).
+func startLab(t *testing.T, specs []simulator.DeviceSpec, prepare func(lb *lab)) *lab {
+	t.Helper()
 	bin := filepath.Join(t.TempDir(), "mercury")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/mercury")
 	build.Dir = wasmbuild.Root()
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build mercury: %v\n%s", err, out)
 	}
-	sim, err := simulator.Run(simulator.Fleet("arista-eos", "eos", devices), nil)
+	sim, err := simulator.Run(specs, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,10 +77,14 @@ func start(t *testing.T, devices int) *lab {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
-	lb := &lab{sim: sim, cfgPath: filepath.Join(dir, "mercury.yaml"), url: "http://" + addr + "/", logs: &syncBuffer{}, exited: make(chan error, 1),
+	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
+	lb := &lab{sim: sim, dir: dir, drivers: drivers, cfgPath: filepath.Join(dir, "mercury.yaml"), url: "http://" + addr + "/", logs: &syncBuffer{}, exited: make(chan error, 1),
 		header: fmt.Sprintf("server:\n  listen: %q\n  drivers_dir: %q\n  lock_dir: %q\n  cache_dir: %q\n", addr,
-			wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos")), filepath.Join(dir, "locks"), wasmbuild.CacheDir(t)),
+			drivers, filepath.Join(dir, "locks"), wasmbuild.CacheDir(t)),
 		devices: inv.String()}
+	if prepare != nil {
+		prepare(lb)
+	}
 	lb.write(t, lb.header+lb.devices)
 	lb.cmd = exec.Command(bin, "serve", "--config", lb.cfgPath)
 	lb.cmd.Stdout, lb.cmd.Stderr = lb.logs, lb.logs
@@ -202,12 +218,28 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	t.Logf("%d of 16 calls acknowledged before the shutdown completed", acked)
 }
 
-// TestSIGHUPUnderLoad: a reload while calls run picks up a valid new
-// configuration (a device added) without failing the calls; an invalid
-// one is refused, the old configuration keeps serving, and the log and
-// mercury_config_last_reload_successful say so.
+// rotated is eos-3's password on the simulated switch in
+// TestSIGHUPUnderLoad; its password file first holds the old one, "admin".
+const rotated = "rotated-2026"
+
+// TestSIGHUPUnderLoad: reloads while calls run, none of which may fail:
+//   - a valid new configuration (a device added) is picked up;
+//   - a device whose password was changed on the switch is refused with
+//     the old password file and reached after the configuration names a
+//     file with the new password and is reloaded;
+//   - an invalid configuration, and then an invalid driver file in the
+//     drivers directory, are refused: the old configuration and drivers keep
+//     serving, and the log and the reload metrics say so;
+//   - the repaired drivers directory is reloaded.
 func TestSIGHUPUnderLoad(t *testing.T) {
-	lb := start(t, 3)
+	specs := simulator.Fleet("arista-eos", "eos", 3)
+	specs[2].Users = []simulator.User{{Name: "admin", Password: rotated, Privileged: true}}
+	lb := startLab(t, specs, func(lb *lab) {
+		// The switch's password changed; the file still holds the old one.
+		if err := os.WriteFile(filepath.Join(lb.dir, "eos-3.password"), []byte("admin\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	})
 	// Serve only eos-1 and eos-2 at first.
 	devs := strings.SplitAfter(lb.devices, "\n  - name: ")
 	two := strings.Join(devs[:3], "")
@@ -244,15 +276,59 @@ func TestSIGHUPUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
-	// A valid configuration with eos-3 back, while calls run.
+	callsNow := func() int { mu.Lock(); defer mu.Unlock(); return calls }
+	// running waits until the load has made more calls, so that each
+	// reload below happens while calls run.
+	running := func() {
+		t.Helper()
+		n := callsNow()
+		for deadline := time.Now().Add(30 * time.Second); callsNow() < n+2; time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the calls stopped")
+			}
+		}
+	}
+	running()
+	// A valid configuration with eos-3 back, while calls run. Its password
+	// file is out of date: the switch refuses the login.
 	lb.write(t, lb.header+lb.devices)
 	lb.cmd.Process.Signal(syscall.SIGHUP)
 	waitMetric(t, lb, "mercury_config_reloads_total{result=\"ok\"} 2")
-	if st, err := lb.attach("eos-3", "Ethernet1", 100); err != nil || st != "configured" {
-		t.Fatalf("eos-3 after the reload: %q %v", st, err)
+	if _, err := lb.attach("eos-3", "Ethernet1", 100); err == nil || !strings.Contains(err.Error(), "eos-3") || !strings.Contains(err.Error(), "refused SSH login") {
+		t.Fatalf("eos-3 with its old password: %v, want a refused login naming eos-3", err)
 	}
-	// An invalid one: the old set keeps serving.
+	d3, _ := lb.sim.Device("eos-3")
+	if got := d3.State().Running.Ports["Ethernet1"].AccessVLAN; got == 100 {
+		t.Fatal("a call refused at login changed eos-3")
+	}
+
+	// The new password goes to a new file, which the configuration names.
+	// Until the reload, the running configuration still reads the old file.
+	newPW := filepath.Join(lb.dir, "eos-3.password.new")
+	if err := os.WriteFile(newPW, []byte(rotated+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	oldPW := strconv.Quote(filepath.Join(lb.dir, "eos-3.password"))
+	if !strings.Contains(lb.devices, oldPW) {
+		t.Fatalf("the inventory does not name %s:\n%s", oldPW, lb.devices)
+	}
+	lb.devices = strings.Replace(lb.devices, oldPW, strconv.Quote(newPW), 1)
+	lb.write(t, lb.header+lb.devices)
+	if _, err := lb.attach("eos-3", "Ethernet1", 100); err == nil {
+		t.Fatal("eos-3 was reached before the reload that names its new password file")
+	}
+	running()
+	lb.cmd.Process.Signal(syscall.SIGHUP)
+	waitMetric(t, lb, "mercury_config_reloads_total{result=\"ok\"} 3")
+	if st, err := lb.attach("eos-3", "Ethernet1", 100); err != nil || st != "configured" {
+		t.Fatalf("eos-3 after the reload with its new password file: %q %v", st, err)
+	}
+	if got := d3.State().Running.Ports["Ethernet1"].AccessVLAN; got != 100 {
+		t.Fatalf("eos-3 Ethernet1 is on VLAN %d after the acknowledged call, want 100", got)
+	}
+
+	// An invalid configuration: the old set keeps serving.
+	running()
 	lb.write(t, lb.header+lb.devices+"  - name: broken\n")
 	lb.cmd.Process.Signal(syscall.SIGHUP)
 	waitMetric(t, lb, "mercury_config_reloads_total{result=\"failed\"} 1")
@@ -263,13 +339,67 @@ func TestSIGHUPUnderLoad(t *testing.T) {
 	if st, err := lb.attach("eos-3", "Ethernet2", 101); err != nil || st != "configured" {
 		t.Fatalf("after a failed reload the old configuration must serve: %q %v", st, err)
 	}
-	time.Sleep(200 * time.Millisecond)
+
+	// A valid configuration, but the driver file is not a wasm module (a
+	// copy cut short): the loaded driver keeps serving.
+	lb.write(t, lb.header+lb.devices)
+	wasm := filepath.Join(lb.drivers, "arista-eos.wasm")
+	good, err := os.Readlink(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replace := func(write func(tmp string) error) {
+		t.Helper()
+		tmp := wasm + ".tmp"
+		if err := write(tmp); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, wasm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	replace(func(tmp string) error { return os.WriteFile(tmp, []byte("\x00asm\x01\x00\x00\x00truncated"), 0o644) })
+	running()
+	lb.cmd.Process.Signal(syscall.SIGHUP)
+	waitMetric(t, lb, "mercury_config_reloads_total{result=\"failed\"} 2")
+	waitMetric(t, lb, "mercury_config_last_reload_successful 0")
+	if line := logLine(lb, "reload failed; keeping the running configuration", "driver arista-eos refused", "is not a valid wasm module"); line == "" {
+		t.Fatal("no log line says the reload failed on the driver file")
+	}
+	if st, err := lb.attach("eos-3", "Ethernet3", 101); err != nil || st != "configured" {
+		t.Fatalf("after a reload refused for its driver file the old driver must serve: %q %v", st, err)
+	}
+	running()
+	// The file repaired: the next reload succeeds.
+	replace(func(tmp string) error { return os.Symlink(good, tmp) })
+	lb.cmd.Process.Signal(syscall.SIGHUP)
+	waitMetric(t, lb, "mercury_config_reloads_total{result=\"ok\"} 4")
+	waitMetric(t, lb, "mercury_config_last_reload_successful 1")
+	if st, err := lb.attach("eos-3", "Ethernet4", 101); err != nil || st != "configured" {
+		t.Fatalf("after the repaired reload: %q %v", st, err)
+	}
+	running()
 	close(stop)
 	wg.Wait()
 	if len(failures) > 0 || calls == 0 {
 		t.Fatalf("%d of %d calls failed across the reloads: %v", len(failures), calls, failures)
 	}
-	t.Logf("%d calls ran across three reloads", calls)
+	t.Logf("%d calls ran across six reloads", calls)
+}
+
+// logLine returns the first line of the process's log that contains every
+// one of parts, or "".
+func logLine(lb *lab, parts ...string) string {
+	for _, line := range strings.Split(lb.logs.String(), "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return line
+		}
+	}
+	return ""
 }
 
 // waitMetric waits until /metrics shows line; the bound only stops a hung test.
@@ -287,5 +417,64 @@ func waitMetric(t *testing.T, lb *lab, line string) {
 		if time.Now().After(deadline) {
 			t.Fatalf("/metrics never showed %s", line)
 		}
+	}
+}
+
+// TestDeferredSaveFlushedOnShutdown: a change on a save_config: deferred
+// device answers saved: false and is not saved yet; SIGTERM, well before
+// the save delay (service.DefaultSaveDelay, 5 s) is up, makes `mercury
+// serve` save it once before it exits.
+func TestDeferredSaveFlushedOnShutdown(t *testing.T) {
+	lb := startLab(t, simulator.Fleet("arista-eos", "eos", 1), func(lb *lab) {
+		lb.devices += "    save_config: deferred\n"
+	})
+	d, _ := lb.sim.Device("eos-1")
+	before := d.State()
+	body := `{"jsonrpc":"2.0","method":"attach_port","params":{"link":{"switch_id":"eos-1","port_id":"Ethernet5"},"network":{"type":"vlan","segmentation_id":120}},"id":1}`
+	resp, err := http.Post(lb.url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var r struct {
+		Result *struct {
+			Changed bool  `json:"changed"`
+			Saved   *bool `json:"saved"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil || r.Result == nil || !r.Result.Changed || r.Result.Saved == nil || *r.Result.Saved {
+		t.Fatalf("attach_port on a deferred device replied %s, want changed true and saved false", b)
+	}
+	now := d.State()
+	if now.Saves != before.Saves || now.Running.Ports["Ethernet5"].AccessVLAN != 120 || now.Startup.Ports["Ethernet5"].AccessVLAN == 120 {
+		t.Fatalf("after the change: %d saves (was %d), running VLAN %d, startup VLAN %d; want the change running and not saved yet",
+			now.Saves, before.Saves, now.Running.Ports["Ethernet5"].AccessVLAN, now.Startup.Ports["Ethernet5"].AccessVLAN)
+	}
+	if err := lb.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-lb.exited:
+		if err != nil {
+			t.Fatalf("mercury serve exited with %v", err)
+		}
+	case <-time.After(90 * time.Second):
+		t.Fatal("mercury serve did not exit after SIGTERM")
+	}
+	after := d.State()
+	if after.Saves != before.Saves+1 {
+		t.Fatalf("the switch recorded %d saves by the time mercury serve exited, want exactly 1", after.Saves-before.Saves)
+	}
+	if after.Startup.Ports["Ethernet5"].AccessVLAN != 120 {
+		t.Fatalf("the saved configuration has Ethernet5 on VLAN %d, want 120", after.Startup.Ports["Ethernet5"].AccessVLAN)
+	}
+	// The save ran at shutdown: after the server stopped taking calls, as
+	// its own operation (caller mercury).
+	logs := lb.logs.String()
+	stopped := strings.Index(logs, `"msg":"stopped"`)
+	save := strings.Index(logs, `"request_id":"deferred-save"`)
+	if stopped < 0 || save < stopped {
+		t.Fatalf("want the deferred save's audit record after the stopped line (stopped at %d, save at %d)", stopped, save)
 	}
 }
