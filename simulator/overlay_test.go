@@ -274,3 +274,19 @@ func TestNXOSVNSegmentIsOneToOne(t *testing.T) {
 		t.Errorf("the refused vn-segment changed the VNI maps: %v -> %v", before.VNIs, after.VNIs)
 	}
 }
+
+// TestNXOSShowVLANVNI: NGS's SHOW_VLAN_VNI, filtered by "member vni V",
+// prints the member line when the VNI is on the NVE interface and nothing
+// when it is not (NGS's vlan_has_vni reads any output as yes).
+func TestNXOSShowVLANVNI(t *testing.T) {
+	s := newServer(t)
+	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "cisco-nxos"})
+	tm := shell(t, d, "admin", "admin", 0)
+	tm.expect(tm.promptRE())
+	configSession(tm, []string{"interface nve1", "member vni 5100", "ingress-replication protocol bgp"})
+	for vni, want := range map[string]string{"5100": "  member vni 5100\n", "5200": ""} {
+		if out := tm.cmd(`show running-config interface nve1 | include "member vni ` + vni + `"`); out != want {
+			t.Errorf("VNI %s: %q, want %q", vni, out, want)
+		}
+	}
+}

@@ -372,7 +372,7 @@ func nxosShowACLs(c *cli.Call) error {
 
 // nxosEVPN enters "evpn"; "no evpn" removes every L2 VNI under it.
 func nxosEVPN(c *cli.Call) error {
-	if strings.HasPrefix(c.Line(), "no") {
+	if c.Has("no") {
 		return c.Update(func(cfg *state.Config) error { cfg.Overlay.EVPNByVNI = nil; return nil })
 	}
 	c.Enter("config-evpn", "", "")
