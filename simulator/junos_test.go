@@ -1,17 +1,11 @@
 package simulator
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestJunos drives the Junos simulator with networking-generic-switch's
@@ -418,35 +412,18 @@ func TestJunosNetmiko(t *testing.T) {
 	py := netmikoPython(t)
 	s := newServer(t)
 	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "juniper-junos", Users: []User{{Name: "ngs", Password: "pw"}}})
-	dir := t.TempDir()
-	script, reqFile := filepath.Join(dir, "drive.py"), filepath.Join(dir, "req.json")
-	req, _ := json.Marshal(map[string]any{"port": d.Port(), "username": "ngs", "password": "pw", "ops": [][]string{
+	req := map[string]any{"port": d.Port(), "username": "ngs", "password": "pw", "ops": [][]string{
 		{"set vlans " + net0 + " vlan-id 100", // ADD_NETWORK and PLUG_PORT_TO_NETWORK, in one session to keep the test short
 			"delete interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members",
 			"set interfaces ge-0/0/1 unit 0 family ethernet-switching vlan members 100"},
 		{"set vlans " + net0 + " vxlan vni 5100", "set vlans " + net0 + " vxlan multicast-group 239.1.1.100",
 			"set vlans " + net0 + " vrf-target target:65000:5100"},
-	}})
-	if err := os.WriteFile(script, []byte(junosNetmikoScript), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(reqFile, req, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, script, reqFile).CombinedOutput()
-	if err != nil {
-		t.Fatalf("netmiko: %v\n%s", err, out)
-	}
+	}}
 	var res struct {
 		Config, Commit []string
 		Prompt, Show   string
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
-		t.Fatalf("netmiko output: %v\n%s", err, out)
-	}
+	runNetmiko(t, py, junosNetmikoScript, req, &res)
 	if res.Prompt != "ngs@tor-1>" {
 		t.Errorf("netmiko found prompt %q", res.Prompt)
 	}

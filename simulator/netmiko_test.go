@@ -83,38 +83,20 @@ func TestNetmikoClient(t *testing.T) {
 			"show running-configuration interface ethernet1/1/1", "ethernet1/1/1", "switchport access vlan 100"},
 	}
 	s := newServer(t)
-	dir := t.TempDir()
-	script := filepath.Join(dir, "drive.py")
-	if err := os.WriteFile(script, []byte(netmikoScript), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range cases {
 		d := addDevice(t, s, DeviceSpec{Name: "sw-" + tc.platform, Platform: tc.platform, EnableSecret: "en",
 			Users: []User{{Name: "ngs", Password: "pw", Privileged: !tc.enable}}})
 		t.Run(tc.platform, func(t *testing.T) {
 			t.Parallel()
-			req, _ := json.Marshal(map[string]any{"device_type": tc.deviceType, "port": d.Port(), "username": "ngs", "password": "pw",
-				"secret": "en", "ops": tc.ops, "shows": []string{tc.show}})
-			reqFile := filepath.Join(dir, tc.platform+".json")
-			if err := os.WriteFile(reqFile, req, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			out, err := exec.CommandContext(ctx, py, script, reqFile).CombinedOutput()
-			if err != nil {
-				t.Fatalf("netmiko: %v\n%s", err, out)
-			}
+			req := map[string]any{"device_type": tc.deviceType, "port": d.Port(), "username": "ngs", "password": "pw",
+				"secret": "en", "ops": tc.ops, "shows": []string{tc.show}}
 			var res struct {
 				Prompt string
 				Config []string
 				Save   string
 				Shows  []string
 			}
-			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
-				t.Fatalf("netmiko output: %v\n%s", err, out)
-			}
+			runNetmiko(t, py, netmikoScript, req, &res)
 			if !strings.HasPrefix(res.Prompt, d.Name()) || !strings.HasSuffix(strings.TrimSpace(res.Prompt), "#") {
 				t.Errorf("netmiko found prompt %q", res.Prompt)
 			}
@@ -132,4 +114,35 @@ func TestNetmikoClient(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runNetmiko runs script, a Python program driving netmiko, with Debian's
+// Python on req (written as JSON to the file its first argument names),
+// decodes the JSON object its last output line prints into res, and
+// returns the whole output for messages.
+func runNetmiko(t *testing.T, py, script string, req, res any) string {
+	t.Helper()
+	dir := t.TempDir()
+	path, reqFile := filepath.Join(dir, "drive.py"), filepath.Join(dir, "req.json")
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(reqFile, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, py, path, reqFile).CombinedOutput()
+	if err != nil {
+		t.Fatalf("netmiko: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), res); err != nil {
+		t.Fatalf("netmiko output: %v\n%s", err, out)
+	}
+	return string(out)
 }

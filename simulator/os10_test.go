@@ -1,15 +1,9 @@
 package simulator
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestOS10AccessLists checks the access lists behind NGS's Dell OS10
@@ -132,30 +126,13 @@ func TestOS10SecurityGroupNetmiko(t *testing.T) {
 		create = append(create, o.lines(t, templates)...)
 	}
 	ops := [][]string{create, ngs("BIND_SECURITY_GROUP", append(sg, "port", "ethernet1/1/1")...).lines(t, templates)}
-	dir := t.TempDir()
-	script, reqFile := filepath.Join(dir, "drive.py"), filepath.Join(dir, "req.json")
-	req, _ := json.Marshal(map[string]any{"device_type": "dell_os10", "port": d.Port(), "username": "ngs", "password": "pw",
-		"secret": "en", "ops": ops, "shows": []string{"show running-configuration interface ethernet1/1/1"}})
-	if err := os.WriteFile(script, []byte(netmikoScript), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(reqFile, req, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, script, reqFile).CombinedOutput()
-	if err != nil {
-		t.Fatalf("netmiko: %v\n%s", err, out)
-	}
+	req := map[string]any{"device_type": "dell_os10", "port": d.Port(), "username": "ngs", "password": "pw",
+		"secret": "en", "ops": ops, "shows": []string{"show running-configuration interface ethernet1/1/1"}}
 	var res struct {
 		Config []string
 		Shows  []string
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
-		t.Fatalf("netmiko output: %v\n%s", err, out)
-	}
+	runNetmiko(t, py, netmikoScript, req, &res)
 	if len(res.Config) != 2 || !strings.Contains(res.Config[1], "Egress IP access list ngs-out-sg1") {
 		t.Errorf("BIND_SECURITY_GROUP through netmiko printed %q", res.Config)
 	}

@@ -1,16 +1,10 @@
 package simulator
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestSonic drives the SONiC simulator with networking-generic-switch's
@@ -411,35 +405,18 @@ func TestSonicNetmiko(t *testing.T) {
 	py := netmikoPython(t)
 	s := newServer(t)
 	d := addDevice(t, s, DeviceSpec{Name: "tor-1", Platform: "sonic", EnableSecret: "sudo-pw", Users: []User{{Name: "admin", Password: "pw"}}})
-	dir := t.TempDir()
-	script, reqFile := filepath.Join(dir, "sonic.py"), filepath.Join(dir, "req.json")
-	req, _ := json.Marshal(map[string]any{"port": d.Port(), "ops": [][]string{
+	req := map[string]any{"port": d.Port(), "ops": [][]string{
 		{"config vlan add 100"},
 		{"config vlan member add -u 100 Ethernet0"},
 		{`vtysh -c "configure terminal" -c "router bgp 65000" -c "address-family l2vpn evpn" -c "vni 5100" -c "rd auto" -c "route-target import auto" -c "route-target export auto"`,
 			"config vxlan map add vtep 100 5100"},
-	}, "queries": []string{"show vlan 100", "show vxlan vlanvnimap"}})
-	if err := os.WriteFile(script, []byte(sonicNetmikoScript), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(reqFile, req, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, py, script, reqFile).CombinedOutput()
-	if err != nil {
-		t.Fatalf("netmiko: %v\n%s", err, out)
-	}
+	}, "queries": []string{"show vlan 100", "show vxlan vlanvnimap"}}
 	var res struct {
 		Prompt      string
 		QueryPrompt string `json:"query_prompt"`
 		Queries     []string
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
-		t.Fatalf("netmiko output: %v\n%s", err, out)
-	}
+	runNetmiko(t, py, sonicNetmikoScript, req, &res)
 	if res.Prompt != "root@tor-1:/home/admin#" || res.QueryPrompt != "admin@tor-1:~$" {
 		t.Errorf("netmiko found the prompts %q (after enable) and %q (queries)", res.Prompt, res.QueryPrompt)
 	}
