@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -126,45 +123,8 @@ func collects(c prometheus.Collector) bool {
 // with promlint; and checks that every registered metric was scraped (so
 // linted) and that docs/metrics.md lists exactly the registered metrics.
 func TestMetrics(t *testing.T) {
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "mercury.yaml")
-	specs, err := parseSimulated("arista-eos")
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	drivers := wasmbuild.Dir(t, wasmbuild.Driver(t, "arista-eos"))
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	sim, err := startSimulated(specs, dir, cfgPath, drivers, l.Addr().String(), io.Discard, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	reg := &recordingRegistry{Registry: prometheus.NewRegistry()}
-	d, err := newDaemon(ctx, cfgPath, quiet, reg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.close()
-	api, err := newAPI(d, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- api.Serve(ctx, l) }()
-	defer func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	}()
+	l := serveDaemon(t, reg, nil)
 	url := "http://" + l.Addr().String() + "/"
 
 	var out, errb bytes.Buffer
@@ -173,7 +133,7 @@ func TestMetrics(t *testing.T) {
 		{"update_port", "switch_id=eos-1", "port_name=Ethernet99", "description=null", "mode=access", "native_vlan=100"},
 		{"update_port", "switch_id=nope", "port_name=Ethernet1", "description=null", "mode=access", "native_vlan=100"},
 	} {
-		run(ctx, append([]string{"call", "--url", url}, args...), &out, &errb)
+		run(context.Background(), append([]string{"call", "--url", url}, args...), &out, &errb)
 	}
 	if !strings.Contains(out.String(), `"configured"`) {
 		t.Fatalf("the successful call did not configure the port: %s %s", out.String(), errb.String())
