@@ -2,14 +2,9 @@ package rpc
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -17,63 +12,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/openmercury/mercury/internal/testpki"
 )
 
 // testCA is a throwaway certificate authority.
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-}
+type testCA struct{ *testpki.CA }
 
-func newTestCA(t *testing.T, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return &testCA{cert: cert, key: key, pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})}
-}
+func newTestCA(t *testing.T, name string) *testCA { return &testCA{testpki.NewCA(t, name)} }
 
 // issue returns a leaf certificate as (cert PEM, key PEM, tls.Certificate).
 func (ca *testCA) issue(t *testing.T, subject pkix.Name, server bool) ([]byte, []byte, tls.Certificate) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
-	tmpl := &x509.Certificate{
-		SerialNumber: serial, Subject: subject,
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	if server {
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
-		tmpl.IPAddresses = []net.IP{net.ParseIP("127.0.0.1")}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, _ := x509.MarshalECPrivateKey(key)
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
-	pair, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return certPEM, keyPEM, pair
+	l := ca.Issue(t, subject, server)
+	return l.CertPEM, l.KeyPEM, l.Pair
 }
 
 func writeFile(t *testing.T, dir, name string, data []byte) string {
@@ -92,7 +43,7 @@ func mtlsServer(t *testing.T, minVersion string) (fb *fakeBackend, addr string, 
 	ca = newTestCA(t, "mercury test CA")
 	certPEM, keyPEM, _ := ca.issue(t, pkix.Name{CommonName: "mercury"}, true)
 	cfg, err := TLSConfig(writeFile(t, dir, "cert.pem", certPEM), writeFile(t, dir, "key.pem", keyPEM),
-		writeFile(t, dir, "ca.pem", ca.pem), minVersion)
+		writeFile(t, dir, "ca.pem", ca.PEM), minVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +70,7 @@ func mtlsServer(t *testing.T, minVersion string) (fb *fakeBackend, addr string, 
 
 func tlsClient(ca *testCA, cert *tls.Certificate, maxVersion uint16) *http.Client {
 	pool := x509.NewCertPool()
-	pool.AddCert(ca.cert)
+	pool.AddCert(ca.Cert)
 	cfg := &tls.Config{RootCAs: pool, MaxVersion: maxVersion}
 	if cert != nil {
 		cfg.Certificates = []tls.Certificate{*cert}
@@ -203,7 +154,7 @@ func TestTLSConfigErrors(t *testing.T) {
 	ca := newTestCA(t, "ca")
 	certPEM, keyPEM, _ := ca.issue(t, pkix.Name{CommonName: "mercury"}, true)
 	cert, key := writeFile(t, dir, "cert.pem", certPEM), writeFile(t, dir, "key.pem", keyPEM)
-	caFile, junk := writeFile(t, dir, "ca.pem", ca.pem), writeFile(t, dir, "junk.pem", []byte("not a certificate"))
+	caFile, junk := writeFile(t, dir, "ca.pem", ca.PEM), writeFile(t, dir, "junk.pem", []byte("not a certificate"))
 
 	cfg, err := TLSConfig(cert, key, "", "")
 	if err != nil || cfg.MinVersion != tls.VersionTLS13 || cfg.ClientAuth != tls.NoClientCert {
