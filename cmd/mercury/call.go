@@ -16,7 +16,7 @@ import (
 	"unicode/utf8"
 )
 
-const callHelp = `Usage: mercury call [flags] METHOD [key=value ...]
+var callHelp = `Usage: mercury call [flags] METHOD [key=value ...]
 
 Call one JSON-RPC method of a running Mercury and print the result: an
 object as "key  value" rows; an array of objects (list_devices,
@@ -32,16 +32,8 @@ they parse as JSON (100, null, [100,200], true) and strings otherwise.
 Exit status: 0 on a result, 1 on an error reply or a failed call, 2 on a
 usage error.
 
-Reaching Mercury: --url (or $MERCURY_URL) is its endpoint. With
-auth.strategy http_basic give --user and --password-file. With TLS use an
-https:// URL, and --ca-file when the server's certificate is not signed by a
-CA the system trusts; with auth.strategy mtls also give a client certificate
-signed by the server's client CA, --cert with its --key (its subject is the
-caller the audit records name):
-
-  mercury call --url https://mercury.example:8089/ --ca-file ca.pem \
-      --cert operator.pem --key operator.key get_switches
-
+` + reaching(`mercury call --url https://mercury.example:8089/ --ca-file ca.pem \
+      --cert operator.pem --key operator.key get_switches`) + `
 Flags:`
 
 func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {

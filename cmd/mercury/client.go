@@ -217,3 +217,17 @@ func (c *client) hint(err error) string {
 	}
 	return "is mercury serve running at " + c.url + "?"
 }
+
+// reaching is the help paragraph on the flags that reach Mercury, shared
+// by call, watch and verify, ending with example, one of their command
+// lines.
+func reaching(example string) string {
+	return `Reaching Mercury: --url (or $MERCURY_URL) is its endpoint. With
+auth.strategy http_basic give --user and --password-file. With TLS use an
+https:// URL, and --ca-file when the server's certificate is not signed by a
+CA the system trusts; with auth.strategy mtls also give a client certificate
+signed by the server's client CA, --cert with its --key (its subject is the
+caller the audit records name):
+
+  ` + example + "\n"
+}

@@ -14,7 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-const verifyHelp = `Usage: mercury verify [flags] INTENTS.yaml
+var verifyHelp = `Usage: mercury verify [flags] INTENTS.yaml
 
 Check many ports against what they should carry, reading the devices and
 changing nothing: each intent is sent to a running Mercury's verify_port,
@@ -29,16 +29,8 @@ INTENTS.yaml is a list:
   - link: {switch_id: tor-1, port_id: Ethernet2}
     expect: {mode: trunk, native_vlan: 100, allowed_vlans: [200, 300]}
 
-Reaching Mercury: --url (or $MERCURY_URL) is its endpoint. With
-auth.strategy http_basic give --user and --password-file. With TLS use an
-https:// URL, and --ca-file when the server's certificate is not signed by a
-CA the system trusts; with auth.strategy mtls also give a client certificate
-signed by the server's client CA, --cert with its --key (its subject is the
-caller the audit records name):
-
-  mercury verify --url https://mercury.example:8089/ --ca-file ca.pem \
-      --cert operator.pem --key operator.key intents.yaml
-
+` + reaching(`mercury verify --url https://mercury.example:8089/ --ca-file ca.pem \
+      --cert operator.pem --key operator.key intents.yaml`) + `
 Flags:`
 
 // intent is one port and what it should carry.

@@ -12,7 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-const watchHelp = `Usage: mercury watch [flags]
+var watchHelp = `Usage: mercury watch [flags]
 
 Follow a running Mercury's operations live: every finished operation's audit
 record (who, what, when, on which device and port, the result and how long it
@@ -24,16 +24,8 @@ rather than slow operations down, and a line says how many were lost.
   mercury watch
   mercury watch --json | jq .
 
-Reaching Mercury: --url (or $MERCURY_URL) is its endpoint. With
-auth.strategy http_basic give --user and --password-file. With TLS use an
-https:// URL, and --ca-file when the server's certificate is not signed by a
-CA the system trusts; with auth.strategy mtls also give a client certificate
-signed by the server's client CA, --cert with its --key (its subject is the
-caller the audit records name):
-
-  mercury watch --url https://mercury.example:8089/ --ca-file ca.pem \
-      --cert operator.pem --key operator.key
-
+` + reaching(`mercury watch --url https://mercury.example:8089/ --ca-file ca.pem \
+      --cert operator.pem --key operator.key`) + `
 Flags:`
 
 func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
