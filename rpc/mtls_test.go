@@ -1,11 +1,9 @@
 package rpc
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -52,20 +50,14 @@ func mtlsServer(t *testing.T, minVersion string) (fb *fakeBackend, addr string, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, l) }()
+	addr, cancel, done := serveLoopback(t, s)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return fb, "https://" + l.Addr().String(), ca
+	return fb, "https://" + addr, ca
 }
 
 func tlsClient(ca *testCA, cert *tls.Certificate, maxVersion uint16) *http.Client {

@@ -103,15 +103,10 @@ func TestIronicClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, l) }()
+	addr, cancel, done := serveLoopback(t, s)
 	t.Cleanup(func() { cancel(); <-done })
-	port := l.Addr().(*net.TCPAddr).Port
+	_, p, _ := net.SplitHostPort(addr)
+	port, _ := strconv.Atoi(p)
 
 	cases := []string{"update_port", "invalid", "not_found", "network_error", "vlan_string", "reset_port", "get_switches",
 		"unknown_method", "bad_kwarg", "cast"}

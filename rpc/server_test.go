@@ -263,17 +263,11 @@ func TestServeGraceful(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- s.Serve(ctx, l) }()
+	addr, cancel, served := serveLoopback(t, s)
 
 	replied := make(chan string, 1)
 	go func() {
-		resp, err := http.Post("http://"+l.Addr().String(), "application/json", strings.NewReader(readRequest(t, "update_port")))
+		resp, err := http.Post("http://"+addr, "application/json", strings.NewReader(readRequest(t, "update_port")))
 		if err != nil {
 			replied <- err.Error()
 			return
@@ -341,4 +335,18 @@ func TestClip(t *testing.T) {
 			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
 		}
 	}
+}
+
+// serveLoopback serves s on a loopback port until cancel, and returns its
+// address and the channel Serve's result arrives on.
+func serveLoopback(t *testing.T, s *Server) (addr string, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, l) }()
+	return l.Addr().String(), cancel, served
 }
