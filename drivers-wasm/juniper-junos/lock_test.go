@@ -105,13 +105,7 @@ func accessVLAN(dev *simulator.Device, port string, vlan int) (running, saved in
 // applied; and the next operation, once the lock is gone, commits its own
 // change and nothing of the failed one.
 func TestCommitLockAgainstSimulator(t *testing.T) {
-	sim := simulator.NewServer(nil)
-	t.Cleanup(func() { sim.Close() })
-	dev, err := sim.Add(simulator.DeviceSpec{Name: "junos-1", Platform: "juniper-junos"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	call := newWasmCall(t, dev)
+	dev, call := junosSim(t)
 
 	dev.SetFault(simulator.Fault{CommitLocked: 1})
 	n := len(dev.Commands())
@@ -127,7 +121,7 @@ func TestCommitLockAgainstSimulator(t *testing.T) {
 
 	dev.SetFault(simulator.Fault{CommitLocked: 100})
 	n = len(dev.Commands())
-	_, err = call(abi.OpSetPort, accessReq("ge-0/0/2", 200))
+	_, err := call(abi.OpSetPort, accessReq("ge-0/0/2", 200))
 	if fault.KindOf(err) != fault.Busy || !strings.Contains(err.Error(), "junos-1") || !strings.Contains(err.Error(), "refused 4 times, 2s apart") {
 		t.Fatalf("set_port with the lock held throughout: %v (kind %v); want busy naming junos-1 after 4 tries", err, fault.KindOf(err))
 	}
@@ -159,13 +153,7 @@ func TestCommitLockAgainstSimulator(t *testing.T) {
 // within its retries, and fails as busy, sending no configuration, when
 // the change stays.
 func TestConfigurePrivateWaitsForAnotherSession(t *testing.T) {
-	sim := simulator.NewServer(nil)
-	t.Cleanup(func() { sim.Close() })
-	dev, err := sim.Add(simulator.DeviceSpec{Name: "junos-1", Platform: "juniper-junos"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	call := newWasmCall(t, dev)
+	dev, call := junosSim(t)
 	otherUser := func() {
 		t.Helper()
 		if err := dev.Store().UpdateCandidate(func(c *state.Config) error { c.SetVLAN(999, "other-user"); return nil }); err != nil {
@@ -235,17 +223,11 @@ func TestConfigurePrivateWaitsForAnotherSession(t *testing.T) {
 // as a device error naming the device, applies nothing, and leaves nothing
 // for the next operation's commit.
 func TestFailedCommitAgainstSimulator(t *testing.T) {
-	sim := simulator.NewServer(nil)
-	t.Cleanup(func() { sim.Close() })
-	dev, err := sim.Add(simulator.DeviceSpec{Name: "junos-1", Platform: "juniper-junos"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	call := newWasmCall(t, dev)
+	dev, call := junosSim(t)
 
 	dev.SetFault(simulator.Fault{SaveError: true})
 	n := len(dev.Commands())
-	_, err = call(abi.OpSetPort, accessReq("ge-0/0/1", 100))
+	_, err := call(abi.OpSetPort, accessReq("ge-0/0/1", 100))
 	if fault.KindOf(err) != fault.Device || !strings.Contains(err.Error(), "junos-1") || !strings.Contains(err.Error(), "commit failed") {
 		t.Fatalf("set_port with a failing commit: %v (kind %v); want a device error naming junos-1 and the device's words", err, fault.KindOf(err))
 	}
@@ -266,4 +248,17 @@ func TestFailedCommitAgainstSimulator(t *testing.T) {
 	if run, _, _ := accessVLAN(dev, "ge-0/0/2", 200); run != 200 {
 		t.Fatalf("ge-0/0/2 on VLAN %d; want 200", run)
 	}
+}
+
+// junosSim starts a simulated Junos switch, junos-1, and returns it with a
+// caller that runs the compiled driver against it.
+func junosSim(t *testing.T) (*simulator.Device, wasmCall) {
+	t.Helper()
+	sim := simulator.NewServer(nil)
+	t.Cleanup(func() { sim.Close() })
+	dev, err := sim.Add(simulator.DeviceSpec{Name: "junos-1", Platform: "juniper-junos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dev, newWasmCall(t, dev)
 }
