@@ -59,7 +59,7 @@ func TestJunosLAG(t *testing.T) {
 	if p := d.State().Startup.Ports["ge-0/0/3"]; p.LAG != 1 || p.AccessVLAN != 1 {
 		t.Errorf("ge-0/0/3 in the committed configuration: %+v", p)
 	}
-	tm.cmd("exit configuration-mode")
+	leaveJunosConfig(tm)
 	out := tm.cmd("show configuration | display set")
 	for _, want := range []string{
 		"set interfaces ge-0/0/3 ether-options 802.3ad ae1\n",

@@ -79,7 +79,13 @@ func TestJunos(t *testing.T) {
 	if out := tm.cmd("delete vlans nosuch"); !strings.Contains(out, "warning: statement not found") {
 		t.Errorf("deleting a missing statement: %q, want a warning", out)
 	}
-	tm.cmd("exit configuration-mode")
+	// Leaving with changes not committed asks first; "no" stays.
+	tm.send("exit configuration-mode\n")
+	tm.expect(junosExitQuestion)
+	if out := tm.cmd("no"); strings.Contains(out, "Exiting") {
+		t.Fatalf("answering no to the exit question left configuration mode: %q", out)
+	}
+	leaveJunosConfig(tm)
 	if got := port("ge-0/0/2"); got != "trunk vlan=1 native=100 allowed=100,200" {
 		t.Errorf("uncommitted changes survived leaving: ge-0/0/2 = %q", got)
 	}
@@ -159,13 +165,13 @@ func TestJunosCommitRefusals(t *testing.T) {
 	if access() != 100 || d.State().Commits != 1 {
 		t.Fatalf("a failed commit applied: ge-0/0/1 on VLAN %d, %d commits", access(), d.State().Commits)
 	}
-	tm.cmd("exit configuration-mode")
+	leaveJunosConfig(tm)
 	d.SetFault(Fault{})
 	tm.cmd("configure private")
 	if out := tm.cmd("commit"); !strings.Contains(out, "commit complete") || access() != 100 {
 		t.Fatalf("the failed commit's candidate survived leaving private mode: %q, ge-0/0/1 on VLAN %d", out, access())
 	}
-	tm.cmd("exit configuration-mode")
+	leaveJunosConfig(tm)
 
 	// Another session's uncommitted change in the shared candidate refuses
 	// "configure private" and a private commit until it is rolled back.
@@ -175,11 +181,11 @@ func TestJunosCommitRefusals(t *testing.T) {
 	tm.cmd("set vlans v300 vlan-id 300")
 	other.cmd("configure")
 	other.cmd("set vlans v200 vlan-id 200")
-	other.cmd("exit configuration-mode") // the shared change stays, uncommitted
+	leaveJunosConfig(other) // the shared change stays, uncommitted
 	if out := tm.cmd("commit"); !strings.Contains(out, "error: shared configuration database modified") {
 		t.Errorf("private commit over a modified shared candidate: %q", out)
 	}
-	tm.cmd("exit configuration-mode")
+	leaveJunosConfig(tm)
 	if out := tm.cmd("configure private"); !strings.Contains(out, "error: shared configuration database modified") {
 		t.Errorf("configure private over a modified shared candidate: %q", out)
 	}
@@ -445,5 +451,20 @@ func TestJunosNetmiko(t *testing.T) {
 		if c.Error != "" {
 			t.Errorf("netmiko's %q (in %s) was refused: %s", c.Line, c.Mode, c.Error)
 		}
+	}
+}
+
+// junosExitQuestion is what Junos asks on leaving configuration mode with
+// changes not committed.
+var junosExitQuestion = regexp.MustCompile(`Exit with uncommitted changes\? \[yes,no\] \(yes\) \z`)
+
+// leaveJunosConfig leaves configuration mode, answering yes if Junos asks
+// about uncommitted changes.
+func leaveJunosConfig(tm *term) {
+	tm.t.Helper()
+	tm.send("exit configuration-mode\n")
+	out := tm.expect(regexp.MustCompile(tm.promptRE().String() + "|" + junosExitQuestion.String()))
+	if junosExitQuestion.MatchString(out) {
+		tm.cmd("yes")
 	}
 }

@@ -60,12 +60,14 @@ var junos = &cli.Switch{
 		},
 	},
 	Platform: cli.Platform{
-		Prompt:        `(?m)^[\w.*-]+@[\w.-]+[>#] ?`, // the user may show masked, when it equals the password
-		ConfigPrompt:  `(?m)^[\w.*-]+@[\w.-]+# ?`,
-		Paging:        []string{"set cli screen-length 0"},
-		More:          `---\(more[^)]*\)---`,
-		ConfigEnter:   "configure private",
-		ConfigLeave:   "exit configuration-mode",
+		Prompt:       `(?m)^[\w.*-]+@[\w.-]+[>#] ?`, // the user may show masked, when it equals the password
+		ConfigPrompt: `(?m)^[\w.*-]+@[\w.-]+# ?`,
+		Paging:       []string{"set cli screen-length 0"},
+		More:         `---\(more[^)]*\)---`,
+		ConfigEnter:  "configure private",
+		ConfigLeave:  "exit configuration-mode",
+		// Leaving with changes not committed (after a refused commit) asks first.
+		Confirm:       []cli.Answer{{Prompt: `Exit with uncommitted changes\? \[yes,no\] \(yes\) ?`, Reply: "yes"}},
 		Commit:        []string{"commit"},
 		CommitRetries: 3,
 		CommitBackoff: 2 * time.Second,

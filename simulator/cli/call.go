@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 
 	"github.com/openmercury/mercury/simulator/state"
@@ -297,6 +298,18 @@ func (c *Call) Commit() bool {
 		cfg := c.s.env.Store().Checkout()
 		c.s.private = &cfg
 		return true
+	}
+	return false
+}
+
+// Uncommitted reports whether the session's candidate holds changes that
+// were not committed.
+func (c *Call) Uncommitted() bool {
+	switch c.s.target {
+	case Candidate:
+		return c.s.env.Store().Snapshot().Candidate != nil
+	case Private:
+		return !reflect.DeepEqual(c.s.private.Clone(), c.s.env.Store().Snapshot().Running)
 	}
 	return false
 }

@@ -200,7 +200,19 @@ func junosConfigure(c *cli.Call) error {
 	return nil
 }
 
+// junosLeave leaves configuration mode. With changes not committed, Junos
+// first asks whether to exit anyway (netmiko answers the same question);
+// "no" stays, anything else discards a private candidate's changes.
 func junosLeave(c *cli.Call) error {
+	if c.Uncommitted() {
+		ans, err := c.ReadLine("Exit with uncommitted changes? [yes,no] (yes) ")
+		if err != nil {
+			return err
+		}
+		if a := strings.ToLower(strings.TrimSpace(ans)); a == "no" || a == "n" {
+			return nil
+		}
+	}
 	if c.Target() == cli.Private {
 		c.Discard()
 	}
