@@ -1,16 +1,13 @@
 package sidebyside
 
 import (
-	"bufio"
 	"fmt"
-	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/openmercury/mercury/test/e2e/topo"
 )
 
 // wire is a packet capture (tcpdump) of the SSH traffic on the switch's
@@ -23,12 +20,7 @@ import (
 // to the client.
 type wire struct {
 	client string // the client's address, as tcpdump prints it
-	cmd    *exec.Cmd
-	done   chan struct{}
-
-	mu   sync.Mutex
-	pkts []packet
-	errs strings.Builder
+	dump   *topo.Capture
 }
 
 type packet struct {
@@ -37,87 +29,10 @@ type packet struct {
 }
 
 // startWire captures TCP port sshPort on iface, where clientIP is the
-// root namespace's end, and returns once tcpdump listens.
+// root namespace's end, and returns once tcpdump listens (-tt: Unix times).
 func startWire(t *testing.T, iface, clientIP, sshPort string) *wire {
 	t.Helper()
-	w := &wire{client: clientIP + ".", done: make(chan struct{})}
-	// -tt prints Unix times, -l and -U hand over each packet at once.
-	w.cmd = exec.Command("tcpdump", "-i", iface, "-nn", "-tt", "-l", "-U", "--immediate-mode", "tcp port "+sshPort)
-	w.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	stdout, err := w.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := w.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.cmd.Start(); err != nil {
-		t.Fatalf("tcpdump on %s: %v", iface, err)
-	}
-	listening := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		sc := bufio.NewScanner(stderr)
-		var once sync.Once
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "listening on") {
-				once.Do(func() { close(listening) })
-			}
-			w.mu.Lock()
-			w.errs.WriteString(sc.Text() + "\n")
-			w.mu.Unlock()
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if p, ok := w.parse(sc.Text()); ok {
-				w.mu.Lock()
-				w.pkts = append(w.pkts, p)
-				w.mu.Unlock()
-			}
-		}
-	}()
-	go func() {
-		wg.Wait()
-		_ = w.cmd.Wait()
-		close(w.done)
-	}()
-	t.Cleanup(w.stop)
-	select {
-	case <-listening:
-	case <-w.done:
-		t.Fatalf("tcpdump on %s exited: %s", iface, w.errors())
-	case <-time.After(10 * time.Second):
-		t.Fatalf("tcpdump on %s not listening after 10 s: %s", iface, w.errors())
-	}
-	return w
-}
-
-func (w *wire) errors() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.errs.String()
-}
-
-// stop ends tcpdump (our child, by its PID) and waits for it.
-func (w *wire) stop() {
-	select {
-	case <-w.done:
-		return
-	default:
-	}
-	_ = w.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-w.done:
-	case <-time.After(5 * time.Second):
-		_ = w.cmd.Process.Kill()
-		<-w.done
-	}
+	return &wire{client: clientIP + ".", dump: topo.StartDump(t, nil, iface, "-tt", "tcp port "+sshPort)}
 }
 
 // parse reads one tcpdump -tt line, "1764820000.123456 IP 10.0.0.1.40000 >
@@ -148,9 +63,12 @@ func (w *wire) parse(line string) (packet, bool) {
 // split charges the time from start to end to the client or the device,
 // from the packets seen in between.
 func (w *wire) split(start, end time.Time) (client, device time.Duration) {
-	w.mu.Lock()
-	pkts := slices.Clone(w.pkts)
-	w.mu.Unlock()
+	var pkts []packet
+	for _, l := range w.dump.Lines() {
+		if p, ok := w.parse(l); ok {
+			pkts = append(pkts, p)
+		}
+	}
 	return split(pkts, start, end)
 }
 

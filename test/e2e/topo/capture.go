@@ -33,15 +33,29 @@ type Capture struct {
 // tagged matches tcpdump -e output for a frame carrying an 802.1Q tag.
 var tagged = regexp.MustCompile(`ethertype 802\.1Q \(0x8100\), length \d+: vlan (\d+),`)
 
-// StartCapture starts tcpdump on iface in ns and returns once it listens.
-// Stop it with VLANs or SawVLAN; t.Cleanup stops it otherwise.
+// StartCapture starts tcpdump on iface in ns, printing link-level headers
+// (and so 802.1Q tags), and returns once it listens. Stop it with VLANs or
+// SawVLAN; t.Cleanup stops it otherwise.
 func StartCapture(t testing.TB, ns *Netns, iface string) *Capture {
+	t.Helper()
+	return StartDump(t, ns, iface, "-e")
+}
+
+// StartDump starts tcpdump on iface in ns (nil: the test's own namespace)
+// with args added (options, then a filter expression), and returns once it
+// listens; Lines gives what it printed so far. t.Cleanup stops it.
+func StartDump(t testing.TB, ns *Netns, iface string, args ...string) *Capture {
 	t.Helper()
 	testenv.RequireCommand(t, "tcpdump")
 	c := &Capture{ns: ns, iface: iface, done: make(chan struct{})}
-	// -e prints link-level headers (and so 802.1Q tags), -l and -U hand
-	// over each frame at once, --immediate-mode skips kernel buffering.
-	c.cmd = ns.Command(context.Background(), "tcpdump", "-i", iface, "-nn", "-e", "-l", "-U", "--immediate-mode")
+	// -l and -U hand over each frame at once, --immediate-mode skips
+	// kernel buffering.
+	argv := append([]string{"-i", iface, "-nn", "-l", "-U", "--immediate-mode"}, args...)
+	if ns != nil {
+		c.cmd = ns.Command(context.Background(), "tcpdump", argv...)
+	} else {
+		c.cmd = exec.Command("tcpdump", argv...)
+	}
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdout, err := c.cmd.StdoutPipe()
 	if err != nil {
@@ -52,7 +66,7 @@ func StartCapture(t testing.TB, ns *Netns, iface string) *Capture {
 		t.Fatalf("topo: tcpdump: %v", err)
 	}
 	if err := c.cmd.Start(); err != nil {
-		t.Fatalf("topo: start tcpdump on %s in %s: %v", iface, ns.name, err)
+		t.Fatalf("topo: start tcpdump on %s in %s: %v", iface, c.where(), err)
 	}
 	listening := make(chan struct{})
 	var errText strings.Builder
@@ -84,12 +98,20 @@ func StartCapture(t testing.TB, ns *Netns, iface string) *Capture {
 	select {
 	case <-listening:
 	case <-c.done:
-		t.Fatalf("topo: tcpdump on %s in %s exited: %s", iface, ns.name, errText.String())
+		t.Fatalf("topo: tcpdump on %s in %s exited: %s", iface, c.where(), errText.String())
 	case <-time.After(captureReady):
 		c.stop()
-		t.Fatalf("topo: tcpdump on %s in %s not listening after %v", iface, ns.name, captureReady)
+		t.Fatalf("topo: tcpdump on %s in %s not listening after %v", iface, c.where(), captureReady)
 	}
 	return c
+}
+
+// where names the capture's namespace for messages.
+func (c *Capture) where() string {
+	if c.ns == nil {
+		return "the test's namespace"
+	}
+	return c.ns.name
 }
 
 func (c *Capture) collect(r io.Reader) {
