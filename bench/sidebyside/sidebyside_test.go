@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -196,7 +195,7 @@ func TestSideBySide(t *testing.T) {
 	kept := dial(t, target)
 	t.Cleanup(func() { kept.Close() })
 	nm := startNetmiko(t, target, read, setTmpl)
-	rpc := startIronic(t, dir, cfgPath)
+	rpc := startIronic(t, cfgPath)
 
 	ops := map[string]op{
 		netmikoDefault: func(t *testing.T, vlan int) sample { return nm.attach(t, "default", vlan) },
@@ -484,51 +483,16 @@ type ironicWorker struct {
 
 // startIronic builds and starts `mercury serve` on cfgPath, waits for it,
 // and starts the Ironic client worker.
-func startIronic(t *testing.T, dir, cfgPath string) ironicWorker {
+func startIronic(t *testing.T, cfgPath string) ironicWorker {
 	t.Helper()
-	bin := filepath.Join(dir, "mercury")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/mercury")
-	build.Dir = wasmbuild.Root()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build mercury: %v\n%s", err, out)
-	}
 	cfg, err := inventory.Load(cfgPath, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs strings.Builder // one writer for both: exec writes it from one goroutine
-	serve := exec.Command(bin, "serve", "--config", cfgPath)
-	serve.Stdout, serve.Stderr = &logs, &logs
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		serve.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { serve.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			serve.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("mercury serve log:\n%s", logs.String())
-		}
-	})
 	addr := cfg.Server().Listen
-	up := false
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !up; time.Sleep(50 * time.Millisecond) {
-		if r, err := http.Get("http://" + addr + "/healthz"); err == nil {
-			r.Body.Close()
-			up = r.StatusCode == http.StatusOK
-		}
-	}
-	if !up {
-		t.Fatalf("mercury serve did not come up on %s", addr)
-	}
+	pid := topo.Serve(t, topo.MercuryBinary(t), cfgPath, addr)
 	_, p, _ := strings.Cut(addr, ":")
-	return ironicWorker{startWorker(t, "ironic", "testdata/ironic_worker.py", p, rpcUser, rpcPass, deviceMAC, port), serve.Process.Pid}
+	return ironicWorker{startWorker(t, "ironic", "testdata/ironic_worker.py", p, rpcUser, rpcPass, deviceMAC, port), pid}
 }
 
 // attach calls update_port through the Ironic client; Mercury must

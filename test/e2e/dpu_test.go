@@ -37,7 +37,7 @@ func TestDPUAttach(t *testing.T) {
 		device{name: "dpu-1", mac: "52:54:00:aa:00:32", driver: "dpu-ovs", sw: dpu.SSH(),
 			extra: "    uplink:\n      device: tor-1\n      port: swp10\n    options:\n      db: " + strings.TrimPrefix(dpu.DB(), "unix:") + "\n"},
 	)
-	startServe(t, mercuryBinary(t), cfg, port)
+	topo.Serve(t, topo.MercuryBinary(t), cfg, fmt.Sprintf("127.0.0.1:%d", port))
 	link := func(dev, p string) map[string]any { return map[string]any{"switch_id": dev, "port_id": p} }
 	vlan := func(v int) map[string]any { return map[string]any{"type": "vlan", "segmentation_id": v} }
 	call := mustCall(t, port)

@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/openmercury/mercury/internal/testenv"
 	"github.com/openmercury/mercury/internal/wasmbuild"
@@ -21,17 +19,6 @@ import (
 )
 
 // mercuryBinary builds cmd/mercury once per test binary.
-func mercuryBinary(t *testing.T) string {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "mercury")
-	cmd := exec.Command("go", "build", "-o", out, "./cmd/mercury")
-	cmd.Dir = wasmbuild.Root()
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build mercury: %v\n%s", err, b)
-	}
-	return out
-}
-
 func freePort(t *testing.T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -40,42 +27,6 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startServe runs `mercury serve --config cfg` and waits for /healthz.
-func startServe(t *testing.T, bin, cfg string, port int) *bytes.Buffer {
-	t.Helper()
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "serve", "--config", cfg)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("mercury serve log:\n%s", logs.String())
-		}
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d/healthz", port)
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if r, err := http.Get(url); err == nil {
-			r.Body.Close()
-			if r.StatusCode == 200 {
-				return &logs
-			}
-		}
-	}
-	t.Fatalf("mercury serve did not come up:\n%s", logs.String())
-	return nil
 }
 
 type ironicReply struct {
@@ -140,7 +91,7 @@ func TestIronicClient(t *testing.T) {
 		name: "tor-1", mac: "52:54:00:aa:00:10", driver: "ovs", sw: sw.SSH(),
 		extra: "    idle_vlan: 999\n    options:\n      db: " + strings.TrimPrefix(sw.DB(), "unix:") + "\n",
 	})
-	startServe(t, mercuryBinary(t), cfg, port)
+	topo.Serve(t, topo.MercuryBinary(t), cfg, fmt.Sprintf("127.0.0.1:%d", port))
 
 	call := func(method string, kw map[string]any) ironicReply {
 		return ironicCall(t, port, "ironic", "rpc-secret", method, kw)

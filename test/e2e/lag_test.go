@@ -27,7 +27,7 @@ func TestLAGBond(t *testing.T) {
 	cfg, _ := writeInventory(t, fmt.Sprintf("  listen: 127.0.0.1:%d\n", port),
 		device{name: "tor-1", mac: "52:54:00:aa:00:41", driver: "ovs", sw: sw.SSH(),
 			extra: "    options:\n      db: " + strings.TrimPrefix(sw.DB(), "unix:") + "\n"})
-	startServe(t, mercuryBinary(t), cfg, port)
+	topo.Serve(t, topo.MercuryBinary(t), cfg, fmt.Sprintf("127.0.0.1:%d", port))
 	link := func(p string) map[string]any { return map[string]any{"switch_id": "tor-1", "port_id": p} }
 	vlan := map[string]any{"type": "vlan", "segmentation_id": 100}
 	group := map[string]any{"name": "bonded-srv", "mode": "lacp", "links": []any{link("swp3")}}

@@ -88,7 +88,7 @@ func TestMercuryAPIOnOVS(t *testing.T) {
 		name: "tor-1", mac: "52:54:00:aa:00:07", driver: "ovs", sw: sw.SSH(),
 		extra: "    idle_vlan: 999\n    protected_ports: [uplink0]\n    options:\n      db: " + strings.TrimPrefix(sw.DB(), "unix:") + "\n",
 	})
-	startServe(t, mercuryBinary(t), cfg, port)
+	topo.Serve(t, topo.MercuryBinary(t), cfg, fmt.Sprintf("127.0.0.1:%d", port))
 	link := func(p string) map[string]any { return map[string]any{"switch_id": "52:54:00:aa:00:07", "port_id": p} }
 	vlan := func(v int) map[string]any { return map[string]any{"type": "vlan", "segmentation_id": v} }
 	call := mustCall(t, port)

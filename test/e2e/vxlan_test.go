@@ -57,7 +57,7 @@ func TestDPUVXLAN(t *testing.T) {
 	cfg, _ := writeInventory(t, fmt.Sprintf("  listen: 127.0.0.1:%d\n", port),
 		device{name: "dpu-1", mac: "52:54:00:aa:00:61", driver: "dpu-ovs", sw: dpu.SSH(),
 			extra: "    vxlan_vlan_range: \"3000-3099\"\n    options:\n      vxlan_remote_ip: 192.168.77.2\n      db: " + strings.TrimPrefix(dpu.DB(), "unix:") + "\n"})
-	startServe(t, mercuryBinary(t), cfg, port)
+	topo.Serve(t, topo.MercuryBinary(t), cfg, fmt.Sprintf("127.0.0.1:%d", port))
 	link := map[string]any{"switch_id": "dpu-1", "port_id": "pf0hpf"}
 	vni := map[string]any{"type": "vxlan", "segmentation_id": 5000}
 	call := mustCall(t, port)
