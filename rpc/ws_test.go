@@ -51,12 +51,7 @@ func readJSON(t *testing.T, c *websocket.Conn) map[string]any {
 
 func TestWebSocketCalls(t *testing.T) {
 	fb := &fakeBackend{}
-	srv, err := New(Options{Backend: fb, Auth: NewNoAuth()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: fb, Auth: NewNoAuth()})
 	c := dialWS(t, hs, nil)
 
 	// The same method table and replies as POST.
@@ -115,12 +110,7 @@ func equalJSON(a, b any) bool {
 
 func TestWebSocketWatch(t *testing.T) {
 	wb := &watchingBackend{fakeBackend: &fakeBackend{}, feed: make(chan service.Record, 8)}
-	srv, err := New(Options{Backend: wb, Auth: NewNoAuth()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: wb, Auth: NewNoAuth()})
 	c := dialWS(t, hs, nil)
 	c.WriteMessage(websocket.TextMessage, []byte(`{"jsonrpc":"2.0","method":"watch","id":1}`))
 	if got := readJSON(t, c); got["result"].(map[string]any)["watching"] != true {
@@ -150,12 +140,7 @@ func TestWebSocketWatch(t *testing.T) {
 
 func TestWebSocketLimits(t *testing.T) {
 	fb := &fakeBackend{}
-	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxConns: 1, Ping: 100 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxConns: 1, Ping: 100 * time.Millisecond}})
 	c := dialWS(t, hs, nil)
 	if _, resp, err := websocket.DefaultDialer.Dial(wsURL(hs), nil); err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("a second connection over MaxConns 1: %v %v, want 503", err, resp)
@@ -175,12 +160,7 @@ func TestWebSocketLimits(t *testing.T) {
 
 func TestWebSocketAuth(t *testing.T) {
 	auth, _ := newBasic(t, "ironic", "pw")
-	srv, err := New(Options{Backend: &fakeBackend{}, Auth: auth})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: &fakeBackend{}, Auth: auth})
 	if _, resp, err := websocket.DefaultDialer.Dial(wsURL(hs), nil); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("upgrade without credentials: %v %v, want 401", err, resp)
 	}
@@ -259,12 +239,7 @@ func TestWebSocketMTLS(t *testing.T) {
 // after the idle timeout, even while it answers pings; a watcher is not.
 func TestWebSocketIdle(t *testing.T) {
 	wb := &watchingBackend{fakeBackend: &fakeBackend{}, feed: make(chan service.Record)}
-	srv, err := New(Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 100 * time.Millisecond, Idle: 3 * time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: wb, Auth: NewNoAuth(), WS: WSOptions{Ping: 100 * time.Millisecond, Idle: 3 * time.Second}})
 	// The watcher subscribes first: a connection counts as idle from its
 	// start, and a loaded machine may take a while to deliver the watch
 	// call (over a second has been seen under -race with other tests
@@ -386,12 +361,7 @@ func nextReply(t *testing.T, in <-chan map[string]any, ended <-chan error) map[s
 func TestWebSocketInFlight(t *testing.T) {
 	g := newGate()
 	fb := &fakeBackend{wait: g.wait}
-	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 2, MaxQueued: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 2, MaxQueued: 1}})
 	c := dialWS(t, hs, nil)
 	in, ended := replies(c)
 
@@ -450,12 +420,7 @@ func TestWebSocketBusyNotDropped(t *testing.T) {
 	g := newGate()
 	fb := &fakeBackend{wait: g.wait}
 	const ping = 50 * time.Millisecond
-	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 2, Ping: ping, Idle: time.Minute}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: fb, Auth: NewNoAuth(), WS: WSOptions{MaxInFlight: 2, Ping: ping, Idle: time.Minute}})
 	c := dialWS(t, hs, nil)
 	in, ended := replies(c)
 	c.WriteMessage(websocket.TextMessage, linkCall("1"))
@@ -483,12 +448,7 @@ func TestWebSocketBusyNotDropped(t *testing.T) {
 func TestWebSocketMessageTooBig(t *testing.T) {
 	var logs logBuffer
 	fb := &fakeBackend{}
-	srv, err := New(Options{Backend: fb, Auth: NewNoAuth(), MaxBodyBytes: 512, Logger: logs.logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	defer hs.Close()
+	hs := wsServer(t, Options{Backend: fb, Auth: NewNoAuth(), MaxBodyBytes: 512, Logger: logs.logger()})
 	c := dialWS(t, hs, nil)
 	fits := linkCall("fits" + strings.Repeat("x", 512-len(linkCall("fits"))))
 	c.WriteMessage(websocket.TextMessage, fits)
@@ -497,7 +457,7 @@ func TestWebSocketMessageTooBig(t *testing.T) {
 	}
 	c.WriteMessage(websocket.TextMessage, linkCall("big"+strings.Repeat("x", 513-len(linkCall("big")))))
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	_, _, err = c.ReadMessage()
+	_, _, err := c.ReadMessage()
 	if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
 		t.Fatalf("after a 513-byte message: %v, want close 1009 (message too big)", err)
 	}
@@ -610,4 +570,16 @@ func TestWebSocketPeerLeaves(t *testing.T) {
 	if n := len(fb.Calls()); n != 1 {
 		t.Errorf("backend calls %d, want 1: the waiting call must not run once the peer has left", n)
 	}
+}
+
+// wsServer serves a Server with opts over httptest until the test ends.
+func wsServer(t *testing.T, opts Options) *httptest.Server {
+	t.Helper()
+	srv, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	return hs
 }
