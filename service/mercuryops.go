@@ -231,18 +231,19 @@ func (s *Service) AttachPort(ctx context.Context, c Caller, r AttachRequest) (Po
 	out := PortChange{Device: t.dev.Name, Port: t.port}
 	err = s.locked(ctx, st.cfg, rec, []string{t.dev.Name}, func(ctx context.Context) error {
 		pc := abi.PortConfig{Mode: abi.ModeAccess, NativeVLAN: nw.VLAN}
+		var read *abi.PortState
 		if mode != abi.ModeAccess {
 			cur, err := s.readPort(ctx, st, c, t)
 			if err != nil {
 				return err
 			}
-			pc = joined(cur, mode, nw.VLAN, r.Native)
+			pc, read = joined(cur, mode, nw.VLAN, r.Native), &cur
 		}
 		req := abi.SetPortRequest{Port: t.port, Config: pc, DryRun: r.DryRun}
 		if t.dev.ManageVLANs {
 			req.CreateVLANs = []abi.Network{nw}
 		}
-		return s.apply(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: t.dev, port: t.port, request: req}, r.DryRun, &out)
+		return s.apply(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: t.dev, port: t.port, request: req, read: read}, r.DryRun, &out)
 	})
 	return out, err
 }
@@ -319,10 +320,11 @@ func (s *Service) DetachPort(ctx context.Context, c Caller, r DetachRequest) (Po
 		case !carried:
 			return nil // nothing to do: changed false
 		case empty:
+			reset.read = &cur
 			return s.apply(ctx, st, rec, reset, r.DryRun, &out)
 		}
 		req := abi.SetPortRequest{Port: t.port, Config: pc, DryRun: r.DryRun}
-		return s.apply(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: t.dev, port: t.port, request: req}, r.DryRun, &out)
+		return s.apply(ctx, st, rec, call{caller: c, op: abi.OpSetPort, dev: t.dev, port: t.port, request: req, read: &cur}, r.DryRun, &out)
 	})
 	return out, err
 }

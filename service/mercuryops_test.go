@@ -240,9 +240,34 @@ func TestCallerScopeRemovals(t *testing.T) {
 		t.Fatalf("a refused port group took Ethernet2: %+v", p)
 	}
 
-	res, err := svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet3"), Network: ptr(vlanNet(150))})
+	// The check reuses the port the detach read: the scoped caller's detach
+	// reads the switch exactly as often as an unscoped caller's.
+	reads := func(f func()) int {
+		n := len(dev.Commands())
+		f()
+		r := 0
+		for _, c := range dev.Commands()[n:] {
+			if c.Read {
+				r++
+			}
+		}
+		return r
+	}
+	var res service.PortChange
+	var err error
+	scoped := reads(func() {
+		res, err = svc.DetachPort(ctx, tenant, service.DetachRequest{Link: link("Ethernet3"), Network: ptr(vlanNet(150))})
+	})
 	if err != nil || !res.Changed {
 		t.Fatalf("detach of the caller's own VLAN: %+v, %v", res, err)
+	}
+	unscoped := reads(func() {
+		if _, err := svc.DetachPort(ctx, service.Caller{Identity: "test"}, service.DetachRequest{Link: link("Ethernet2"), Network: ptr(vlanNet(300))}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if scoped != unscoped {
+		t.Errorf("a scoped detach read the switch %d times, an unscoped one %d: the check read the port again", scoped, unscoped)
 	}
 	if p := dev.State().Running.Ports["Ethernet3"]; !slices.Equal(p.Allowed.IDs(), []int{300}) {
 		t.Fatalf("Ethernet3 after the detach of 150: %+v, want only 300 left", p.L2)

@@ -43,7 +43,8 @@ func isOperator(cfg *inventory.Config, c Caller) bool {
 // guardRemovals applies a VLAN-scoped caller's rules to what a set_port or
 // reset_port takes away: each VLAN the port carries now and will not carry
 // afterwards must be one the caller may use, so a caller limited to its own
-// VLANs cannot detach, replace or reset another's. It reads the port first;
+// VLANs cannot detach, replace or reset another's. It reads the port first
+// unless the call carries the state its caller read;
 // callers without VLAN rules, other operations and a DPU's uplink (which
 // the service widens and prunes for the DPU's representors) pass unread.
 func (s *Service) guardRemovals(ctx context.Context, st *state, c call) error {
@@ -58,6 +59,9 @@ func (s *Service) guardRemovals(ctx context.Context, st *state, c call) error {
 		after = abi.PortConfig{NativeVLAN: r.IdleVLAN}
 	default:
 		return nil
+	}
+	if c.read != nil {
+		return checkRemoval(st.cfg, c.caller, c.dev, c.port, *c.read, after)
 	}
 	cur, err := s.readPort(ctx, st, c.caller, target{dev: c.dev, port: c.port})
 	if err != nil {

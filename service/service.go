@@ -170,6 +170,9 @@ type call struct {
 	dev     inventory.Device
 	port    string
 	request any // the driver request
+	// read, when set, is the port as read under the lock this call runs
+	// under: what the call replaces, so checks need not read it again.
+	read *abi.PortState
 }
 
 // invoke runs c.op on c.dev's driver, decoding the response into resp. The

@@ -65,6 +65,7 @@ func (sp *span) resetTo(ctx context.Context, t target, before abi.PortState, idl
 
 // run makes one change to t's port, whose undo writes before back.
 func (sp *span) run(ctx context.Context, t target, before abi.PortState, c call) error {
+	c.read = &before
 	return sp.changeWith(ctx, c, step{
 		what: fmt.Sprintf("%s %s back to %s", t.dev.Name, t.port, describeState(before)),
 		undo: []call{restoreCall(sp.c, t, before)},
